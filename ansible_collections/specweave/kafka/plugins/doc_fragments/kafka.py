@@ -1,0 +1,85 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, specweave.kafka developers
+# Apache License 2.0 (see LICENSE or https://www.apache.org/licenses/LICENSE-2.0)
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+
+class ModuleDocFragment(object):
+    DOCUMENTATION = r"""
+options:
+  bootstrap_servers:
+    description:
+      - Kafka brokers to bootstrap from, as C(host:port).
+      - A list, or comma separated strings. Only one needs to be reachable.
+      - If not set, the environment variable E(KAFKA_BOOTSTRAP_SERVERS) is used.
+    type: list
+    elements: str
+  security_protocol:
+    description:
+      - Protocol of the listener the module connects to.
+      - If not set, E(KAFKA_SECURITY_PROTOCOL) is used, then V(PLAINTEXT).
+    type: str
+    choices: [PLAINTEXT, SSL, SASL_PLAINTEXT, SASL_SSL]
+  sasl_mechanism:
+    description:
+      - SASL mechanism for V(SASL_PLAINTEXT) and V(SASL_SSL) listeners.
+      - V(AWS_MSK_IAM) needs the C(botocore) library and AWS credentials in the environment.
+      - If not set, E(KAFKA_SASL_MECHANISM) is used.
+    type: str
+    choices: [PLAIN, SCRAM-SHA-256, SCRAM-SHA-512, OAUTHBEARER, AWS_MSK_IAM]
+  sasl_username:
+    description:
+      - SASL user name (for Confluent Cloud, the API key).
+      - If not set, E(KAFKA_SASL_USERNAME) is used.
+    type: str
+  sasl_password:
+    description:
+      - SASL password (for Confluent Cloud, the API secret).
+      - If not set, E(KAFKA_SASL_PASSWORD) is used.
+    type: str
+  sasl_oauth_token:
+    description:
+      - Bearer token for V(OAUTHBEARER).
+      - If not set, E(KAFKA_SASL_OAUTH_TOKEN) is used.
+    type: str
+  ssl_cafile:
+    description:
+      - CA bundle (PEM) used to verify the brokers' certificates.
+      - If not set, E(KAFKA_SSL_CAFILE) is used; without it the system trust store is used.
+    type: path
+  ssl_certfile:
+    description:
+      - Client certificate (PEM) for mutual TLS. Needs O(ssl_keyfile).
+      - If not set, E(KAFKA_SSL_CERTFILE) is used.
+    type: path
+  ssl_keyfile:
+    description:
+      - Private key (PEM) of the client certificate.
+      - If not set, E(KAFKA_SSL_KEYFILE) is used.
+    type: path
+  ssl_password:
+    description:
+      - Password of O(ssl_keyfile), if it is encrypted.
+      - If not set, E(KAFKA_SSL_PASSWORD) is used.
+    type: str
+  ssl_check_hostname:
+    description:
+      - Verify that the broker certificate matches the host name connected to.
+    type: bool
+    default: true
+  client_id:
+    description:
+      - Client id the admin connection presents to the brokers (shows in broker logs and quotas).
+    type: str
+    default: specweave-kafka-ansible
+  request_timeout_ms:
+    description:
+      - Time in milliseconds to wait for the brokers, for connecting and for each request.
+    type: int
+    default: 30000
+requirements:
+  - kafka-python >= 3.0.0
+"""

@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# Installs everything the developer commands need, idempotently, and caches it:
+#   - a virtualenv in .venv with the pinned-minimum Python dependencies
+#   - Apache Kafka broker jars from Maven Central (scripts/kafka-libs.sh)
+# Re-running is cheap: each step is skipped when its stamp matches its inputs.
+set -euo pipefail
+here=$(cd "$(dirname "$0")/.." && pwd)
+cd "$here"
+venv="$here/.venv"
+reqs=(requirements-dev.txt ansible_collections/specweave/kafka/requirements.txt)
+stamp="$venv/.bootstrap-$(cat "${reqs[@]}" | sha256sum | cut -c1-16)"
+
+if [ ! -f "$stamp" ]; then
+  echo "bootstrap: creating $venv" >&2
+  python3 -m venv "$venv"
+  "$venv/bin/pip" install -q --upgrade pip
+  "$venv/bin/pip" install -q -r requirements-dev.txt -r ansible_collections/specweave/kafka/requirements.txt
+  rm -f "$venv"/.bootstrap-*
+  touch "$stamp"
+fi
+
+# Kafka jars, cached outside the checkout so fresh clones on this machine reuse them.
+"$here/scripts/kafka-libs.sh" >/dev/null

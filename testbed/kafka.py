@@ -1,0 +1,300 @@
+"""Real Apache Kafka (KRaft) brokers for tests, started from Maven Central jars.
+
+A ``KafkaCluster`` of 1 or 3 combined broker+controller nodes, each bound to 127.0.0.1 on its
+own free ports, with its own log dir under a work folder. ``start()`` formats storage, starts the
+JVMs and waits until every broker serves metadata; ``stop()`` stops them by PID (TERM, then KILL
+after a grace period) and leaves no process behind.
+
+Extra listeners (TLS, SASL) can be added through ``extra_config`` / ``listeners`` hooks, which the
+secured test bed uses.
+"""
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import tempfile
+import time
+import uuid
+import base64
+
+REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+DEFAULT_VERSION = os.environ.get("KAFKA_VERSION", "4.1.1")
+
+
+def kafka_libs(version=DEFAULT_VERSION):
+    """Return the cached libs/ folder for ``version``, resolving it from Maven Central once."""
+    out = subprocess.run(
+        [os.path.join(REPO, "scripts", "kafka-libs.sh"), version],
+        check=True, stdout=subprocess.PIPE, text=True,
+    )
+    return out.stdout.strip().splitlines()[-1]
+
+
+def free_port():
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def random_cluster_id():
+    return base64.urlsafe_b64encode(uuid.uuid4().bytes).decode().rstrip("=")
+
+
+LOG4J2 = """\
+Configuration:
+  Appenders:
+    File:
+      name: FILE
+      fileName: "${sys:kafka.logs.dir}/server.log"
+      PatternLayout:
+        pattern: "[%d] %p %m (%c)%n"
+  Loggers:
+    Root:
+      level: INFO
+      AppenderRef:
+        - ref: FILE
+"""
+
+
+class KafkaNode(object):
+    def __init__(self, cluster, node_id):
+        self.cluster = cluster
+        self.node_id = node_id
+        self.host = "127.0.0.1"
+        self.port = free_port()
+        self.controller_port = free_port()
+        self.dir = os.path.join(cluster.workdir, "node-%d" % node_id)
+        self.log_dir = os.path.join(self.dir, "data")
+        self.config_path = os.path.join(self.dir, "server.properties")
+        self.process = None
+        self.extra_listeners = {}  # name -> (port, security protocol)
+
+    @property
+    def bootstrap(self):
+        return "%s:%d" % (self.host, self.port)
+
+    def listener_port(self, name):
+        return self.extra_listeners[name][0]
+
+    def properties(self):
+        listeners = ["PLAINTEXT://%s:%d" % (self.host, self.port),
+                     "CONTROLLER://%s:%d" % (self.host, self.controller_port)]
+        advertised = ["PLAINTEXT://%s:%d" % (self.host, self.port)]
+        protocol_map = ["PLAINTEXT:PLAINTEXT", "CONTROLLER:PLAINTEXT"]
+        for name, (port, protocol) in sorted(self.extra_listeners.items()):
+            listeners.append("%s://%s:%d" % (name, self.host, port))
+            advertised.append("%s://%s:%d" % (name, self.host, port))
+            protocol_map.append("%s:%s" % (name, protocol))
+        size = len(self.cluster.nodes)
+        props = {
+            "process.roles": "broker,controller",
+            "node.id": str(self.node_id),
+            "controller.quorum.voters": self.cluster.voters,
+            "listeners": ",".join(listeners),
+            "advertised.listeners": ",".join(advertised),
+            "listener.security.protocol.map": ",".join(protocol_map),
+            "controller.listener.names": "CONTROLLER",
+            "inter.broker.listener.name": "PLAINTEXT",
+            "log.dirs": self.log_dir,
+            "num.partitions": "1",
+            "offsets.topic.replication.factor": str(min(size, 3)),
+            "transaction.state.log.replication.factor": str(min(size, 3)),
+            "transaction.state.log.min.isr": "1",
+            "share.coordinator.state.topic.replication.factor": str(min(size, 3)),
+            "share.coordinator.state.topic.min.isr": "1",
+            "group.initial.rebalance.delay.ms": "0",
+            "auto.create.topics.enable": "false",
+            "broker.rack": "rack-%d" % (self.node_id % 3) if self.cluster.racks else None,
+        }
+        props.update(self.cluster.extra_config(self) if callable(self.cluster.extra_config)
+                     else (self.cluster.extra_config or {}))
+        return dict((k, v) for k, v in props.items() if v is not None)
+
+    def write_config(self):
+        os.makedirs(self.dir, exist_ok=True)
+        with open(self.config_path, "w") as handle:
+            for key, value in sorted(self.properties().items()):
+                handle.write("%s=%s\n" % (key, value))
+
+    def java(self, main_class, *args, **kwargs):
+        """Run a Kafka tool class with the cluster's classpath; returns CompletedProcess."""
+        return self.cluster.java(main_class, *args, **kwargs)
+
+    def format_command(self):
+        args = ["format", "-t", self.cluster.cluster_id, "-c", self.config_path]
+        args += self.cluster.format_args(self) if self.cluster.format_args else []
+        return self.cluster.java_command("kafka.tools.StorageTool", *args)
+
+    def start(self):
+        log_dir = os.path.join(self.dir, "logs")
+        os.makedirs(log_dir, exist_ok=True)
+        cmd = [self.cluster.java_bin, "-Xms256m", "-Xmx%s" % self.cluster.heap,
+               "-XX:+UseG1GC", "-XX:MaxGCPauseMillis=20", "-Djava.awt.headless=true",
+               "-Dkafka.logs.dir=%s" % log_dir,
+               "-Dlog4j2.configurationFile=%s" % self.cluster.log4j_path,
+               "-cp", os.path.join(self.cluster.libs, "*"),
+               "kafka.Kafka", self.config_path]
+        self.stdout = open(os.path.join(log_dir, "stdout.log"), "ab")
+        self.process = subprocess.Popen(cmd, stdout=self.stdout, stderr=subprocess.STDOUT,
+                                        stdin=subprocess.DEVNULL, start_new_session=True)
+        with open(os.path.join(self.dir, "pid"), "w") as handle:
+            handle.write(str(self.process.pid))
+
+    def running(self):
+        return self.process is not None and self.process.poll() is None
+
+    def terminate(self):
+        if self.running():
+            os.killpg(self.process.pid, signal.SIGTERM)
+
+    def stop(self, grace=30):
+        """Controlled shutdown (SIGTERM), SIGKILL after ``grace`` seconds."""
+        if self.process is None:
+            return
+        self.terminate()
+        try:
+            self.process.wait(grace)
+        except subprocess.TimeoutExpired:
+            os.killpg(self.process.pid, signal.SIGKILL)
+            self.process.wait(10)
+        self.process = None
+        self.stdout.close()
+
+    def kill(self):
+        """Hard-kill the broker (crash simulation)."""
+        if self.running():
+            os.killpg(self.process.pid, signal.SIGKILL)
+            self.process.wait(10)
+        self.process = None
+        self.stdout.close()
+
+    def log_tail(self, lines=40):
+        path = os.path.join(self.dir, "logs", "server.log")
+        if not os.path.exists(path):
+            path = os.path.join(self.dir, "logs", "stdout.log")
+        try:
+            with open(path, "rb") as handle:
+                return b"\n".join(handle.read().splitlines()[-lines:]).decode("utf-8", "replace")
+        except OSError:
+            return ""
+
+
+class KafkaCluster(object):
+    """A KRaft cluster of ``size`` combined nodes on 127.0.0.1."""
+
+    def __init__(self, size=1, version=DEFAULT_VERSION, workdir=None, extra_config=None,
+                 format_args=None, racks=False, heap="512m"):
+        self.version = version
+        self.libs = kafka_libs(version)
+        self.java_bin = shutil.which("java") or "java"
+        self.own_workdir = workdir is None
+        self.workdir = workdir or tempfile.mkdtemp(prefix="specweave-kafka-")
+        self.cluster_id = random_cluster_id()
+        self.extra_config = extra_config
+        self.format_args = format_args
+        self.racks = racks
+        self.heap = heap
+        self.log4j_path = os.path.join(self.workdir, "log4j2.yaml")
+        self.nodes = [KafkaNode(self, node_id) for node_id in range(1, size + 1)]
+
+    @property
+    def voters(self):
+        return ",".join("%d@%s:%d" % (n.node_id, n.host, n.controller_port) for n in self.nodes)
+
+    @property
+    def bootstrap_servers(self):
+        return ",".join(n.bootstrap for n in self.nodes)
+
+    def java_command(self, main_class, *args):
+        return [self.java_bin, "-Xmx256m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
+                "-Dlog4j2.configurationFile=%s" % self.log4j_quiet_path,
+                "-cp", os.path.join(self.libs, "*"), main_class] + list(args)
+
+    def java(self, main_class, *args, **kwargs):
+        timeout = kwargs.pop("timeout", 120)
+        return subprocess.run(self.java_command(main_class, *args), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                              timeout=timeout, stdin=subprocess.DEVNULL, **kwargs)
+
+    @property
+    def log4j_quiet_path(self):
+        return os.path.join(self.workdir, "log4j2-tools.yaml")
+
+    def tool(self, main_class, *args, **kwargs):
+        """Run a Kafka CLI tool against this cluster; raise with its output on failure."""
+        result = self.java(main_class, *args, **kwargs)
+        if result.returncode != 0:
+            raise RuntimeError("%s %s failed (%d):\n%s%s" % (main_class, " ".join(args),
+                                                           result.returncode, result.stdout,
+                                                           result.stderr))
+        return result.stdout
+
+    def start(self, timeout=90):
+        os.makedirs(self.workdir, exist_ok=True)
+        with open(self.log4j_path, "w") as handle:
+            handle.write(LOG4J2)
+        with open(self.log4j_quiet_path, "w") as handle:
+            handle.write("Configuration:\n  Loggers:\n    Root:\n      level: ERROR\n")
+        formats = []
+        for node in self.nodes:
+            node.write_config()
+            formats.append((node, subprocess.Popen(
+                node.format_command(), stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                stdin=subprocess.DEVNULL, text=True)))
+        for node, proc in formats:
+            output = proc.communicate(timeout=120)[0]
+            if proc.returncode != 0:
+                raise RuntimeError("storage format failed for node %d:\n%s" % (node.node_id, output))
+        try:
+            for node in self.nodes:
+                node.start()
+            self.wait_ready(timeout)
+        except Exception:
+            self.stop()
+            raise
+        return self
+
+    def wait_ready(self, timeout=90, nodes=None):
+        """Wait until every (given) node answers metadata requests with all brokers registered."""
+        from kafka import KafkaAdminClient
+        nodes = nodes or self.nodes
+        deadline = time.time() + timeout
+        last_error = None
+        while time.time() < deadline:
+            for node in nodes:
+                if not node.running():
+                    raise RuntimeError("broker %d exited during start:\n%s"
+                                       % (node.node_id, node.log_tail()))
+            try:
+                admin = KafkaAdminClient(bootstrap_servers=self.bootstrap_servers,
+                                         request_timeout_ms=5000, **self.client_config())
+                try:
+                    brokers = admin.describe_cluster()["brokers"]
+                finally:
+                    admin.close()
+                if len(brokers) >= len([n for n in self.nodes if n.running()]):
+                    return
+                last_error = "only %d brokers registered" % len(brokers)
+            except Exception as exc:  # noqa: BLE001 - retried until the deadline
+                last_error = exc
+            time.sleep(0.5)
+        raise RuntimeError("cluster not ready after %ss: %s\n%s"
+                           % (timeout, last_error, self.nodes[0].log_tail()))
+
+    def client_config(self):
+        """kafka-python settings for the PLAINTEXT listener (secured beds override this)."""
+        return {}
+
+    def stop(self):
+        for node in self.nodes:
+            node.terminate()
+        for node in self.nodes:
+            node.stop()
+        if self.own_workdir:
+            shutil.rmtree(self.workdir, ignore_errors=True)
+
+    def __enter__(self):
+        return self.start()
+
+    def __exit__(self, *exc):
+        self.stop()
