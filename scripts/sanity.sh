@@ -1,7 +1,40 @@
 #!/usr/bin/env bash
-# ansible-test sanity with empty ignore files. Each sanity test's pinned tools are installed in
-# their own virtualenvs by ansible-test (--venv), which pip caches between runs.
+# ansible-test sanity with empty ignore files. ansible-test pins its own tools (pylint, yamllint,
+# ...): they are installed into a dedicated virtualenv, .venv-sanity, so they never clash with the
+# development tools in .venv.
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
+venv="$here/.venv-sanity"
+core=$("$here/.venv/bin/python" -c 'import ansible; print(ansible.__version__)')
+if [ ! -f "$venv/.ansible-core-$core" ]; then
+  rm -rf "$venv"
+  python3 -m venv "$venv"
+  "$venv/bin/pip" install -q "ansible-core==$core"
+  touch "$venv/.ansible-core-$core"
+fi
+
+# Some sanity tests run in virtualenvs of their own, into which ansible-test bootstraps pip with a
+# get-pip script downloaded from a host outside the package registries. Put an equivalent in its
+# cache: the standard library's ensurepip, then pip from PyPI installing what ansible-test asks.
+pip_version=$("$venv/bin/python" -c '
+from ansible_test._internal.python_requirements import get_venv_packages
+from ansible_test._internal.config import PythonConfig
+import inspect, re, ansible_test._internal.python_requirements as m
+src = inspect.getsource(m.get_venv_packages)
+print(re.search(r"pip=.(\d+(?:\.\d+)+)", src).group(1))')
+shim="$HOME/.ansible/test/cache/get_pip_${pip_version//./_}.py"
+if [ ! -f "$shim" ]; then
+  mkdir -p "$(dirname "$shim")"
+  cat > "$shim" <<'PY'
+"""Stand-in for get-pip.py: bootstrap pip with ensurepip, then pip install the given args."""
+import subprocess
+import sys
+
+subprocess.check_call([sys.executable, "-m", "ensurepip", "--default-pip"],
+                      stdout=subprocess.DEVNULL)
+sys.exit(subprocess.call([sys.executable, "-m", "pip", "install"] + sys.argv[1:]))
+PY
+fi
+
 cd "$here/ansible_collections/specweave/kafka"
-"$here/.venv/bin/ansible-test" sanity --python 3.11 --venv --requirements --color no "$@"
+PATH="$venv/bin:$PATH" "$venv/bin/ansible-test" sanity --python 3.11 --local --requirements --color no "$@"
