@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Builds an Apache Kafka archive from Maven Central jars, laid out like the Apache binary
+# tarball as far as the kafka_broker role needs it:
+#   kafka_<scala>-<version>/libs/*.jar   (broker, tools, log4j2 binding)
+#   kafka_<scala>-<version>/config/      (empty; the role renders its own configuration)
+# The role runs `java -cp libs/*` directly, so this archive and the Apache one both work.
+# Usage: scripts/kafka-archive.sh [VERSION]   prints the path of the cached .tgz and its .sha512
+# Cache: ${SPECWEAVE_CACHE:-~/.cache/specweave-kafka}/archives/kafka_2.13-<version>.tgz
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+version=${1:-${KAFKA_VERSION:-4.1.1}}
+scala=2.13
+cache=${SPECWEAVE_CACHE:-$HOME/.cache/specweave-kafka}
+name="kafka_${scala}-${version}"
+out="$cache/archives/$name.tgz"
+if [ -f "$out" ] && [ -f "$out.sha512" ]; then
+  echo "$out"
+  exit 0
+fi
+libs=$("$here/kafka-libs.sh" "$version" | tail -n 1)
+mkdir -p "$cache/archives"
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+mkdir -p "$work/$name/libs" "$work/$name/config"
+cp "$libs"/*.jar "$work/$name/libs/"
+printf 'Apache Kafka %s (Scala %s), jars resolved from Maven Central\n' "$version" "$scala" > "$work/$name/README.specweave"
+# reproducible: fixed order, owner and mtime
+tar --sort=name --owner=0 --group=0 --numeric-owner --mtime='2026-01-01 00:00:00Z' \
+  -C "$work" -czf "$out.tmp" "$name"
+mv "$out.tmp" "$out"
+(cd "$cache/archives" && sha512sum "$name.tgz" > "$name.tgz.sha512")
+echo "kafka-archive: built $out" >&2
+echo "$out"
