@@ -23,7 +23,7 @@ import inspect, re, ansible_test._internal.python_requirements as m
 src = inspect.getsource(m.get_venv_packages)
 print(re.search(r"pip=.(\d+(?:\.\d+)+)", src).group(1))')
 shim="$HOME/.ansible/test/cache/get_pip_${pip_version//./_}.py"
-if [ ! -f "$shim" ]; then
+if ! grep -q "get-pip.s own options" "$shim" 2>/dev/null; then
   mkdir -p "$(dirname "$shim")"
   cat > "$shim" <<'PY'
 """Stand-in for get-pip.py: bootstrap pip with ensurepip, then pip install the given args."""
@@ -32,7 +32,9 @@ import sys
 
 subprocess.check_call([sys.executable, "-m", "ensurepip", "--default-pip"],
                       stdout=subprocess.DEVNULL)
-sys.exit(subprocess.call([sys.executable, "-m", "pip", "install"] + sys.argv[1:]))
+# --no-setuptools / --no-wheel are get-pip's own options, not pip's.
+args = [a for a in sys.argv[1:] if a not in ("--no-setuptools", "--no-wheel")]
+sys.exit(subprocess.call([sys.executable, "-m", "pip", "install"] + args))
 PY
 fi
 
