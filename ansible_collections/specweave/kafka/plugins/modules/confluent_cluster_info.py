@@ -1,0 +1,107 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, specweave.kafka developers
+# Apache License 2.0 (see LICENSE or https://www.apache.org/licenses/LICENSE-2.0)
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r"""
+module: confluent_cluster_info
+short_description: List Confluent Cloud Kafka clusters and their endpoints
+version_added: 1.0.0
+description:
+  - Lists the Kafka clusters of an environment (all pages), or looks one up by id or name,
+    with their phase and their bootstrap and REST endpoints.
+options:
+  environment:
+    description:
+      - Environment, by id (C(env-...)) or display name.
+    type: str
+    required: true
+  name:
+    description:
+      - Only the clusters with this display name.
+    type: str
+  id:
+    description:
+      - Only the cluster with this id (C(lkc-...)).
+    type: str
+extends_documentation_fragment:
+  - specweave.kafka.confluent_cloud
+attributes:
+  check_mode:
+    support: full
+    description: Reads only; runs the same in check mode.
+  diff_mode:
+    support: none
+    description: Nothing changes, so there is no diff.
+  action_group:
+    support: full
+    membership: [specweave.kafka.confluent_cloud]
+    description: Use C(group/specweave.kafka.confluent_cloud) in C(module_defaults).
+seealso:
+  - module: specweave.kafka.confluent_cluster
+author:
+  - specweave.kafka developers
+"""
+
+EXAMPLES = r"""
+- name: Find the bootstrap servers of the orders cluster
+  specweave.kafka.confluent_cluster_info:
+    environment: production
+    name: orders
+  register: orders
+
+- name: Use them
+  ansible.builtin.debug:
+    msg: "{{ orders.clusters[0].bootstrap_servers }}"
+"""
+
+RETURN = r"""
+environment:
+  description: Id of the environment listed.
+  returned: always
+  type: str
+  sample: env-a1b2c3
+clusters:
+  description: Matching clusters, in the shape RV(specweave.kafka.confluent_cluster#module:cluster) returns.
+  returned: always
+  type: list
+  elements: dict
+  sample: [{"id": "lkc-a1b2c3", "name": "orders", "phase": "PROVISIONED",
+            "bootstrap_servers": "pkc-a1b2c.us-east-1.aws.confluent.cloud:9092"}]
+"""
+
+from ansible_collections.specweave.kafka.plugins.module_utils.confluent_cloud import (
+    ConfluentCloudModule,
+    cluster_view,
+    require_environment,
+)
+
+
+def run(ccm):
+    client = ccm.client
+    env_id = require_environment(client, ccm.params["environment"])["id"]
+    if ccm.params["id"]:
+        cluster = client.get_cluster(ccm.params["id"], env_id)
+        found = [cluster] if cluster else []
+    else:
+        found = client.list_clusters(env_id)
+    if ccm.params["name"] is not None:
+        found = [c for c in found if (c.get("spec") or {}).get("display_name") == ccm.params["name"]]
+    return dict(changed=False, environment=env_id, clusters=[cluster_view(c) for c in found])
+
+
+def main():
+    ccm = ConfluentCloudModule(
+        argument_spec=dict(environment=dict(type="str", required=True),
+                           name=dict(type="str"), id=dict(type="str")),
+        supports_check_mode=True,
+    )
+    ccm.run(run)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,91 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, specweave.kafka developers
+# Apache License 2.0 (see LICENSE or https://www.apache.org/licenses/LICENSE-2.0)
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r"""
+module: confluent_environment_info
+short_description: List Confluent Cloud environments
+version_added: 1.0.0
+description:
+  - Lists the environments of the organization (all pages), or looks one up by id or name.
+options:
+  name:
+    description:
+      - Only the environments with this display name.
+    type: str
+  id:
+    description:
+      - Only the environment with this id.
+    type: str
+extends_documentation_fragment:
+  - specweave.kafka.confluent_cloud
+attributes:
+  check_mode:
+    support: full
+    description: Reads only; runs the same in check mode.
+  diff_mode:
+    support: none
+    description: Nothing changes, so there is no diff.
+  action_group:
+    support: full
+    membership: [specweave.kafka.confluent_cloud]
+    description: Use C(group/specweave.kafka.confluent_cloud) in C(module_defaults).
+seealso:
+  - module: specweave.kafka.confluent_environment
+author:
+  - specweave.kafka developers
+"""
+
+EXAMPLES = r"""
+- name: Look up the production environment
+  specweave.kafka.confluent_environment_info:
+    name: production
+  register: prod_env
+
+- name: Show its id
+  ansible.builtin.debug:
+    msg: "{{ prod_env.environments[0].id }}"
+"""
+
+RETURN = r"""
+environments:
+  description: Matching environments.
+  returned: always
+  type: list
+  elements: dict
+  sample: [{"id": "env-a1b2c3", "name": "production", "stream_governance": "ESSENTIALS"}]
+"""
+
+from ansible_collections.specweave.kafka.plugins.module_utils.confluent_cloud import (
+    ConfluentCloudModule,
+    environment_view,
+)
+
+
+def run(ccm):
+    client = ccm.client
+    if ccm.params["id"]:
+        env = client.get_environment(ccm.params["id"])
+        found = [env] if env else []
+    else:
+        found = client.list_environments()
+    if ccm.params["name"] is not None:
+        found = [env for env in found if env.get("display_name") == ccm.params["name"]]
+    return dict(changed=False, environments=[environment_view(env) for env in found])
+
+
+def main():
+    ccm = ConfluentCloudModule(
+        argument_spec=dict(name=dict(type="str"), id=dict(type="str")),
+        supports_check_mode=True,
+    )
+    ccm.run(run)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,77 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, specweave.kafka developers
+# Apache License 2.0 (see LICENSE or https://www.apache.org/licenses/LICENSE-2.0)
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r"""
+module: confluent_service_account_info
+short_description: List Confluent Cloud service accounts
+version_added: 1.0.0
+description:
+  - Lists the service accounts of the organization (all pages), or looks one up by name.
+options:
+  name:
+    description:
+      - Only the service account with this display name.
+    type: str
+extends_documentation_fragment:
+  - specweave.kafka.confluent_cloud
+attributes:
+  check_mode:
+    support: full
+    description: Reads only; runs the same in check mode.
+  diff_mode:
+    support: none
+    description: Nothing changes, so there is no diff.
+  action_group:
+    support: full
+    membership: [specweave.kafka.confluent_cloud]
+    description: Use C(group/specweave.kafka.confluent_cloud) in C(module_defaults).
+seealso:
+  - module: specweave.kafka.confluent_service_account
+author:
+  - specweave.kafka developers
+"""
+
+EXAMPLES = r"""
+- name: Id of the orders application's service account
+  specweave.kafka.confluent_service_account_info:
+    name: orders-app
+  register: orders_sa
+"""
+
+RETURN = r"""
+service_accounts:
+  description: Matching service accounts.
+  returned: always
+  type: list
+  elements: dict
+  sample: [{"id": "sa-a1b2c3", "name": "orders-app", "description": "Produces to orders.*"}]
+"""
+
+from ansible_collections.specweave.kafka.plugins.module_utils.confluent_cloud import (
+    ConfluentCloudModule,
+    service_account_view,
+)
+
+
+def run(ccm):
+    name = ccm.params["name"]
+    found = ccm.client.list_service_accounts(name)
+    if name is not None:
+        found = [sa for sa in found if sa.get("display_name") == name]
+    return dict(changed=False, service_accounts=[service_account_view(sa) for sa in found])
+
+
+def main():
+    ccm = ConfluentCloudModule(argument_spec=dict(name=dict(type="str")),
+                               supports_check_mode=True)
+    ccm.run(run)
+
+
+if __name__ == "__main__":
+    main()
