@@ -1,0 +1,526 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, specweave.kafka developers
+# Apache License 2.0 (see LICENSE or https://www.apache.org/licenses/LICENSE-2.0)
+"""n8n public API client and the workflow normalisation/diff logic of the n8n modules.
+
+``n8n_argument_spec()`` is the argument spec documented by the ``specweave.kafka.n8n`` doc
+fragment. ``N8nClient`` talks to ``<api_url>/api/v1`` with ``open_url`` and turns every failure
+into an ``N8nError`` whose message says what failed and how to fix it. The functions below it
+are pure: they load and validate a workflow, resolve credential references by name and reduce
+a workflow to the fields that matter for idempotence (read-only fields such as ids,
+timestamps, versionId and webhookId stripped).
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import copy
+import json
+import socket
+
+from ansible.module_utils.basic import env_fallback
+from ansible.module_utils.six.moves.urllib.error import HTTPError, URLError
+from ansible.module_utils.six.moves.urllib.parse import urlencode
+from ansible.module_utils.urls import open_url
+
+WORKFLOW_FIELDS = ("name", "nodes", "connections", "settings")
+# Node keys n8n assigns or rewrites itself; never compared, carried over from the live node.
+NODE_READ_ONLY = ("id", "webhookId")
+PAGE_LIMIT = 250
+
+
+def n8n_argument_spec():
+    """Connection options shared by the n8n modules."""
+    return dict(
+        api_url=dict(type="str", fallback=(env_fallback, ["N8N_API_URL"])),
+        api_key=dict(type="str", no_log=True, fallback=(env_fallback, ["N8N_API_KEY"])),
+        validate_certs=dict(type="bool", default=True),
+        timeout=dict(type="int", default=30),
+    )
+
+
+class N8nError(Exception):
+    """A failed n8n request or an invalid input; ``str()`` is the message for the user."""
+
+    def __init__(self, msg, status=None, body=None):
+        super(N8nError, self).__init__(msg)
+        self.msg = msg
+        self.status = status
+        self.body = body
+
+
+def base_url(api_url):
+    """``https://host[:port][/prefix]`` without a trailing slash or ``/api/v1``."""
+    url = (api_url or "").strip().rstrip("/")
+    if url.endswith("/api/v1"):
+        url = url[:-len("/api/v1")]
+    return url
+
+
+def validate_connection_params(params):
+    problems = []
+    url = base_url(params.get("api_url"))
+    if not url:
+        problems.append("api_url is required (or set N8N_API_URL), for example "
+                        "api_url: http://127.0.0.1:5678")
+    elif not (url.startswith("http://") or url.startswith("https://")):
+        problems.append("api_url must start with http:// or https://, not %r" % url)
+    if not params.get("api_key"):
+        problems.append("api_key is required (or set N8N_API_KEY); create one in n8n under "
+                        "Settings > n8n API")
+    if params.get("timeout") is not None and params["timeout"] <= 0:
+        problems.append("timeout must be a positive number of seconds")
+    return problems
+
+
+def error_message(body):
+    """n8n's own reason from an error body (JSON ``message`` or the raw text)."""
+    if isinstance(body, dict):
+        for key in ("message", "error", "description"):
+            if body.get(key):
+                text = body[key]
+                return text if isinstance(text, str) else json.dumps(text)
+    if isinstance(body, str) and body.strip():
+        return body.strip()[:500]
+    return "no reason given"
+
+
+class N8nClient(object):
+    """The n8n public API (``/api/v1``) with one API key."""
+
+    def __init__(self, api_url, api_key, validate_certs=True, timeout=30):
+        self.url = base_url(api_url)
+        self.api_key = api_key
+        self.validate_certs = validate_certs
+        self.timeout = timeout
+
+    @classmethod
+    def from_params(cls, params):
+        return cls(params["api_url"], params["api_key"], params.get("validate_certs", True),
+                   params.get("timeout") or 30)
+
+    def request(self, method, path, body=None, query=None, what=None):
+        url = "%s/api/v1%s" % (self.url, path)
+        if query:
+            url += "?" + urlencode(sorted((k, v) for k, v in query.items() if v is not None))
+        what = what or "%s %s" % (method, path)
+        headers = {"X-N8N-API-KEY": self.api_key, "Accept": "application/json"}
+        data = None
+        if body is not None:
+            data = json.dumps(body)
+            headers["Content-Type"] = "application/json"
+        try:
+            resp = open_url(url, data=data, headers=headers, method=method,
+                            validate_certs=self.validate_certs, timeout=self.timeout,
+                            follow_redirects="safe")
+            raw = resp.read()
+        except HTTPError as exc:
+            try:
+                raw = exc.read()
+            except Exception:  # a body may be missing altogether
+                raw = b""
+            raise self._http_error(exc.code, _parse(raw), method, path, what)
+        except (URLError, socket.error, socket.timeout) as exc:
+            reason = getattr(exc, "reason", exc)
+            raise N8nError("%s: cannot reach n8n at %s (%s). Check that n8n is running and that "
+                           "api_url (or N8N_API_URL) is the address of n8n as seen from this "
+                           "host." % (what, self.url, reason))
+        return _parse(raw)
+
+    def _http_error(self, status, body, method, path, what):
+        reason = error_message(body)
+        if status == 401:
+            msg = ("%s: n8n rejected the API key (HTTP 401: %s). Check api_key (or N8N_API_KEY): "
+                   "it must be a current key of this n8n instance (Settings > n8n API)."
+                   % (what, reason))
+        elif status == 403:
+            msg = ("%s: the API key is not allowed to %s %s (HTTP 403: %s). Use a key with the "
+                   "workflow, tag and credential scopes." % (what, method, path, reason))
+        elif status == 404 and path in ("/workflows", "/tags", "/credentials"):
+            msg = ("%s: n8n answered 404 for %s/api/v1%s (%s). Is api_url the base URL of n8n "
+                   "and is its public API enabled (N8N_PUBLIC_API_DISABLED not true)?"
+                   % (what, self.url, path, reason))
+        else:
+            msg = "%s: n8n answered HTTP %s: %s" % (what, status, reason)
+        return N8nError(msg, status=status, body=body)
+
+    def paged(self, path, query=None, what=None):
+        items = []
+        query = dict(query or {}, limit=PAGE_LIMIT)
+        while True:
+            page = self.request("GET", path, query=query, what=what) or {}
+            items.extend(page.get("data") or [])
+            cursor = page.get("nextCursor")
+            if not cursor:
+                return items
+            query["cursor"] = cursor
+
+    # -- workflows -------------------------------------------------------------------------
+    def find_workflows(self, name):
+        """Workflows whose name is exactly ``name`` (the API filter is not exact)."""
+        found = self.paged("/workflows", {"name": name, "excludePinnedData": "true"},
+                           what="listing workflows")
+        return [wf for wf in found if wf.get("name") == name]
+
+    def list_workflows(self, query=None):
+        return self.paged("/workflows", dict(query or {}, excludePinnedData="true"),
+                          what="listing workflows")
+
+    def get_workflow(self, workflow_id, missing_ok=False):
+        try:
+            return self.request("GET", "/workflows/%s" % workflow_id,
+                                query={"excludePinnedData": "true"},
+                                what="reading workflow %s" % workflow_id)
+        except N8nError as exc:
+            if missing_ok and exc.status == 404:
+                return None
+            raise
+
+    def create_workflow(self, body):
+        return self.request("POST", "/workflows", body,
+                            what="creating workflow %r" % body.get("name"))
+
+    def update_workflow(self, workflow_id, body):
+        return self.request("PUT", "/workflows/%s" % workflow_id, body,
+                            what="updating workflow %r (%s)" % (body.get("name"), workflow_id))
+
+    def delete_workflow(self, workflow_id):
+        return self.request("DELETE", "/workflows/%s" % workflow_id,
+                            what="deleting workflow %s" % workflow_id)
+
+    def activate(self, workflow_id, name=None):
+        return self.request("POST", "/workflows/%s/activate" % workflow_id,
+                            what="n8n refused to activate workflow %r (%s)"
+                            % (name, workflow_id))
+
+    def deactivate(self, workflow_id, name=None):
+        return self.request("POST", "/workflows/%s/deactivate" % workflow_id,
+                            what="deactivating workflow %r (%s)" % (name, workflow_id))
+
+    # -- tags ------------------------------------------------------------------------------
+    def list_tags(self):
+        return self.paged("/tags", what="listing tags")
+
+    def create_tag(self, name):
+        return self.request("POST", "/tags", {"name": name}, what="creating tag %r" % name)
+
+    def set_workflow_tags(self, workflow_id, tag_ids):
+        return self.request("PUT", "/workflows/%s/tags" % workflow_id,
+                            [{"id": tid} for tid in tag_ids],
+                            what="setting the tags of workflow %s" % workflow_id)
+
+    # -- credentials -----------------------------------------------------------------------
+    def list_credentials(self):
+        return self.paged("/credentials", what="listing credentials")
+
+    def create_credential(self, name, cred_type, data):
+        return self.request("POST", "/credentials", {"name": name, "type": cred_type,
+                                                     "data": data},
+                            what="creating %s credential %r" % (cred_type, name))
+
+    def update_credential(self, cred_id, name, cred_type, data):
+        return self.request("PATCH", "/credentials/%s" % cred_id,
+                            {"name": name, "type": cred_type, "data": data},
+                            what="updating %s credential %r" % (cred_type, name))
+
+    def delete_credential(self, cred_id):
+        return self.request("DELETE", "/credentials/%s" % cred_id,
+                            what="deleting credential %s" % cred_id)
+
+
+def _parse(raw):
+    if isinstance(raw, bytes):
+        raw = raw.decode("utf-8", "replace")
+    if not raw or not raw.strip():
+        return None
+    try:
+        return json.loads(raw)
+    except ValueError:
+        return raw
+
+
+# -- loading and validating a workflow ----------------------------------------------------------
+def parse_workflow(value, origin="workflow"):
+    """A workflow given as a dict or a JSON string (an n8n export) -> dict."""
+    if isinstance(value, str):
+        try:
+            value = json.loads(value)
+        except ValueError as exc:
+            raise N8nError("%s is not valid JSON: %s" % (origin, exc))
+    if not isinstance(value, dict):
+        raise N8nError("%s must be a workflow object with nodes and connections, not %s"
+                       % (origin, type(value).__name__))
+    return value
+
+
+def validate_workflow(workflow):
+    """Return a list of problems (empty when the workflow is structurally valid)."""
+    problems = []
+    nodes = workflow.get("nodes")
+    if not isinstance(nodes, list) or not nodes:
+        return ["the workflow needs a non-empty list of nodes"]
+    names = set()
+    for index, node in enumerate(nodes):
+        if not isinstance(node, dict):
+            problems.append("node #%d is not an object" % (index + 1))
+            continue
+        name = node.get("name")
+        label = "node #%d" % (index + 1) if not name else "node %r" % name
+        if not isinstance(name, str) or not name.strip():
+            problems.append("%s has no name" % label)
+        elif name in names:
+            problems.append("node name %r is used twice; node names must be unique" % name)
+        else:
+            names.add(name)
+        node_type = node.get("type")
+        if not isinstance(node_type, str) or "." not in node_type:
+            problems.append("%s needs a type such as n8n-nodes-base.kafkaTrigger, not %r"
+                            % (label, node_type))
+        if "typeVersion" in node and not isinstance(node["typeVersion"], (int, float)):
+            problems.append("%s: typeVersion must be a number" % label)
+        if "parameters" in node and not isinstance(node["parameters"], dict):
+            problems.append("%s: parameters must be an object" % label)
+        creds = node.get("credentials")
+        if creds is not None and not isinstance(creds, dict):
+            problems.append("%s: credentials must map a credential type to a credential name"
+                            % label)
+    connections = workflow.get("connections", {})
+    if not isinstance(connections, dict):
+        problems.append("connections must be an object keyed by source node name")
+    else:
+        for source, outputs in connections.items():
+            if source not in names:
+                problems.append("connections start at unknown node %r" % source)
+                continue
+            if not isinstance(outputs, dict):
+                problems.append("connections of %r must be an object" % source)
+                continue
+            for kind, branches in outputs.items():
+                for branch in branches or []:
+                    for link in branch or []:
+                        target = link.get("node") if isinstance(link, dict) else None
+                        if target not in names:
+                            problems.append("connection %s -> %r points to an unknown node"
+                                            % (source, target))
+    settings = workflow.get("settings", {})
+    if settings is not None and not isinstance(settings, dict):
+        problems.append("settings must be an object")
+    return problems
+
+
+def prepare_workflow(workflow, name):
+    """Keep the writable fields of a workflow (an n8n export carries many more)."""
+    result = {
+        "name": name or workflow.get("name"),
+        "nodes": copy.deepcopy(workflow.get("nodes") or []),
+        "connections": copy.deepcopy(workflow.get("connections") or {}),
+        "settings": copy.deepcopy(workflow.get("settings") or {}),
+    }
+    for index, node in enumerate(result["nodes"]):
+        node.setdefault("parameters", {})
+        node.setdefault("typeVersion", 1)
+        node.setdefault("position", [index * 220, 0])
+    return result
+
+
+# -- credentials -----------------------------------------------------------------------------
+def node_credential_refs(nodes):
+    """[(node name, credential type, referenced name or None, referenced id or None)]."""
+    refs = []
+    for node in nodes:
+        for cred_type, ref in sorted((node.get("credentials") or {}).items()):
+            if isinstance(ref, str):
+                refs.append((node.get("name"), cred_type, ref, None))
+            elif isinstance(ref, dict):
+                refs.append((node.get("name"), cred_type, ref.get("name"), ref.get("id")))
+            else:
+                refs.append((node.get("name"), cred_type, None, None))
+    return refs
+
+
+def resolve_credentials(nodes, known):
+    """Replace credential references by ``{id, name}``.
+
+    ``known`` maps (type, name) -> id (``None`` for a credential that check mode would
+    create). Returns (nodes, problems).
+    """
+    resolved = copy.deepcopy(nodes)
+    by_id = dict((cid, key) for key, cid in known.items() if cid)
+    problems = []
+    for node in resolved:
+        creds = node.get("credentials")
+        if not creds:
+            continue
+        for cred_type in sorted(creds):
+            ref = creds[cred_type]
+            name = ref if isinstance(ref, str) else (ref or {}).get("name")
+            cred_id = None if isinstance(ref, str) else (ref or {}).get("id")
+            if cred_id and cred_id in by_id and by_id[cred_id][0] == cred_type:
+                creds[cred_type] = {"id": cred_id, "name": by_id[cred_id][1]}
+            elif name and (cred_type, name) in known:
+                creds[cred_type] = {"id": known[(cred_type, name)], "name": name}
+            elif cred_id and not name:
+                creds[cred_type] = {"id": cred_id, "name": name}
+            else:
+                problems.append(
+                    "node %r uses %s credential %r, which does not exist in n8n; add it to "
+                    "the credentials option (name, type: %s, data) or create it in n8n first"
+                    % (node.get("name"), cred_type, name, cred_type))
+    return resolved, problems
+
+
+def credential_plan(specs, existing, update_secrets):
+    """What to do with each managed credential.
+
+    ``specs``: [{name, type, data}]; ``existing``: credentials listed by n8n. Returns a list
+    of dicts {name, type, action: create|update|none, id}.
+    """
+    plan = []
+    for spec in specs:
+        matches = [c for c in existing
+                   if c.get("name") == spec["name"] and c.get("type") == spec["type"]]
+        if len(matches) > 1:
+            raise N8nError("%d %s credentials are named %r in n8n; rename or delete the extra "
+                           "ones so that the name is unique" % (len(matches), spec["type"],
+                                                                spec["name"]))
+        if not matches:
+            plan.append(dict(name=spec["name"], type=spec["type"], action="create", id=None))
+        else:
+            action = "update" if update_secrets == "always" else "none"
+            plan.append(dict(name=spec["name"], type=spec["type"], action=action,
+                             id=matches[0].get("id")))
+    return plan
+
+
+def credential_data(cred_type, data):
+    """Normalise credential data (Kafka brokers may be given as a list)."""
+    data = dict(data or {})
+    if cred_type == "kafka":
+        brokers = data.get("brokers")
+        if isinstance(brokers, (list, tuple)):
+            data["brokers"] = ",".join(str(b).strip() for b in brokers)
+        data.setdefault("clientId", "n8n")
+        data.setdefault("ssl", False)
+        data.setdefault("authentication", False)
+        if data.get("username") or data.get("password"):
+            data["authentication"] = True
+            data.setdefault("saslMechanism", "plain")
+    return data
+
+
+def validate_credential_specs(specs):
+    problems = []
+    seen = set()
+    for index, spec in enumerate(specs):
+        name, cred_type = spec.get("name"), spec.get("type")
+        if not name:
+            problems.append("credentials[%d] needs a name" % index)
+        if not cred_type:
+            problems.append("credentials[%d] needs a type (for example kafka)" % index)
+        if (cred_type, name) in seen:
+            problems.append("credential %r (%s) is listed twice" % (name, cred_type))
+        seen.add((cred_type, name))
+        if cred_type == "kafka" and not (spec.get("data") or {}).get("brokers"):
+            problems.append("kafka credential %r needs data.brokers (host:port list)" % name)
+    return problems
+
+
+# -- normalising and comparing ---------------------------------------------------------------
+def _number(value):
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+def normalize_node(node):
+    result = {}
+    for key, value in node.items():
+        if key in NODE_READ_ONLY:
+            continue
+        if key == "credentials":
+            value = dict((ctype, {"id": (ref or {}).get("id"), "name": (ref or {}).get("name")})
+                         for ctype, ref in (value or {}).items())
+            if not value:
+                continue
+        elif key == "position" and isinstance(value, (list, tuple)):
+            value = [_number(v) for v in value]
+        elif key == "typeVersion":
+            value = _number(value)
+        result[key] = value
+    return result
+
+
+def normalize_workflow(workflow, settings_keys=None):
+    """The fields of a workflow that define it, in a comparable form.
+
+    ``settings_keys``: only these settings are compared (the ones the user manages; n8n adds
+    defaults of its own). ``None`` keeps all.
+    """
+    settings = dict(workflow.get("settings") or {})
+    if settings_keys is not None:
+        settings = dict((k, v) for k, v in settings.items() if k in settings_keys)
+    nodes = sorted((normalize_node(n) for n in workflow.get("nodes") or []),
+                   key=lambda n: n.get("name") or "")
+    return {
+        "name": workflow.get("name"),
+        "nodes": nodes,
+        "connections": workflow.get("connections") or {},
+        "settings": settings,
+    }
+
+
+def carry_read_only(desired_nodes, current_nodes):
+    """Give desired nodes the id/webhookId of the live node of the same name and type."""
+    live = dict((n.get("name"), n) for n in current_nodes or [])
+    result = copy.deepcopy(desired_nodes)
+    for node in result:
+        old = live.get(node.get("name"))
+        if old is None or old.get("type") != node.get("type"):
+            continue
+        for key in NODE_READ_ONLY:
+            if key in old and key not in node:
+                node[key] = old[key]
+    return result
+
+
+def workflow_changes(current, desired):
+    """Names of the top-level fields that differ between two normalised workflows."""
+    return [key for key in ("name", "nodes", "connections", "settings")
+            if current.get(key) != desired.get(key)]
+
+
+def tag_names(workflow):
+    return sorted(t.get("name") for t in (workflow or {}).get("tags") or [] if t.get("name"))
+
+
+def is_published(workflow):
+    """Active, and running the latest version (n8n 2 publishes a version)."""
+    if not workflow or not workflow.get("active"):
+        return False
+    active_version = workflow.get("activeVersionId")
+    return not active_version or active_version == workflow.get("versionId")
+
+
+def webhook_urls(workflow, url):
+    """Production URLs of the workflow's webhook nodes."""
+    urls = []
+    for node in (workflow or {}).get("nodes") or []:
+        if node.get("type") == "n8n-nodes-base.webhook" and not node.get("disabled"):
+            path = (node.get("parameters") or {}).get("path") or node.get("webhookId")
+            if path:
+                urls.append("%s/webhook/%s" % (base_url(url), str(path).lstrip("/")))
+    return urls
+
+
+def summary(workflow, settings_keys=None):
+    """What the modules return and diff for one workflow (no secrets: nodes hold references)."""
+    if not workflow:
+        return {}
+    result = normalize_workflow(workflow, settings_keys)
+    result.update({
+        "id": workflow.get("id"),
+        "active": bool(workflow.get("active")),
+        "tags": tag_names(workflow),
+    })
+    return result

@@ -1,0 +1,355 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, specweave.kafka developers
+# Apache License 2.0 (see LICENSE or https://www.apache.org/licenses/LICENSE-2.0)
+"""The n8n workflow templates shipped with the collection.
+
+Each template is a function of validated parameters that returns an n8n workflow (nodes,
+connections, settings) whose nodes reference credentials by name. ``render_template(name,
+params)`` checks the parameters (unknown, missing, wrong type, unsafe identifiers) and returns
+``(workflow, implied_credentials)``: when ``brokers`` is given, the Kafka credential the
+template references is managed too (created with those brokers).
+
+Templates are plain Python data so that they travel with the module to the managed node.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import re
+
+KAFKA_TRIGGER = "n8n-nodes-base.kafkaTrigger"
+KAFKA = "n8n-nodes-base.kafka"
+IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,62}(\.[A-Za-z_][A-Za-z0-9_]{0,62})?$")
+TOPIC = re.compile(r"^[A-Za-z0-9._-]{1,249}$")
+WEBHOOK_PATH = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._/-]{0,199}$")
+
+
+class TemplateError(ValueError):
+    """A template name or parameter is wrong; the message says how to fix it."""
+
+
+def _str(value):
+    return value if isinstance(value, str) else None
+
+
+# Parameter specs: name -> (required, default, checker(value) -> error text or None, description)
+def _topic_check(value):
+    if not isinstance(value, str) or not TOPIC.match(value) or value in (".", ".."):
+        return ("must be a Kafka topic name: 1-249 characters of letters, digits, '.', '_' "
+                "and '-'")
+    return None
+
+
+def _text_check(value):
+    if not isinstance(value, str) or not value.strip():
+        return "must be a non-empty string"
+    return None
+
+
+def _url_check(value):
+    if not isinstance(value, str) or not re.match(r"^https?://[^\s/]+", value):
+        return "must be an http:// or https:// URL"
+    return None
+
+
+def _identifier_check(value):
+    if not isinstance(value, str) or not IDENTIFIER.match(value):
+        return ("must be a plain SQL identifier (letters, digits, '_', optionally "
+                "schema.table), not %r" % (value,))
+    return None
+
+
+def _path_check(value):
+    if not isinstance(value, str) or not WEBHOOK_PATH.match(value) or ".." in value:
+        return ("must be a URL path segment of letters, digits, '.', '_', '-' and '/' that "
+                "does not start with '/'")
+    return None
+
+
+def _bool_check(value):
+    return None if isinstance(value, bool) else "must be true or false"
+
+
+def _brokers_check(value):
+    items = split_brokers(value)
+    if not items:
+        return "must be a list of host:port (or a comma separated string)"
+    for item in items:
+        host, sep, port = item.rpartition(":")
+        if not sep or not host or not port.isdigit():
+            return "must be host:port entries, %r is not" % item
+    return None
+
+
+def split_brokers(value):
+    if isinstance(value, str):
+        value = value.split(",")
+    if not isinstance(value, (list, tuple)):
+        return []
+    return [str(v).strip() for v in value if str(v).strip()]
+
+
+def _method_check(value):
+    if value not in ("POST", "PUT", "PATCH"):
+        return "must be one of POST, PUT, PATCH"
+    return None
+
+
+COMMON_KAFKA = {
+    "topic": (True, None, _topic_check, "Kafka topic the trigger consumes."),
+    "group_id": (False, None, _text_check,
+                 "Consumer group of the trigger (default n8n-<template>-<topic>)."),
+    "from_beginning": (False, False, _bool_check,
+                       "Start a new consumer group at the earliest offset."),
+    "kafka_credential": (False, "kafka", _text_check, "Name of the n8n Kafka credential."),
+    "brokers": (False, None, _brokers_check,
+                "When given, the Kafka credential is created/updated with these brokers."),
+    "client_id": (False, "n8n", _text_check, "Kafka client id of the managed credential."),
+}
+
+
+def _spec(*extra):
+    spec = dict(COMMON_KAFKA)
+    for item in extra:
+        spec.update(item)
+    return spec
+
+
+def _kafka_trigger(p, name="Kafka Trigger", json_only=False):
+    options = {"jsonParseMessage": True}
+    if json_only:
+        options["onlyMessage"] = True
+    if p["from_beginning"]:
+        options["fromBeginning"] = True
+    return {
+        "name": name,
+        "type": KAFKA_TRIGGER,
+        "typeVersion": 1.1,
+        "position": [0, 0],
+        "parameters": {"topic": p["topic"], "groupId": p["group_id"], "options": options},
+        "credentials": {"kafka": {"name": p["kafka_credential"]}},
+    }
+
+
+def _kafka_producer(p, topic, message, name="Send to Kafka", position=(440, 0)):
+    return {
+        "name": name,
+        "type": KAFKA,
+        "typeVersion": 1,
+        "position": list(position),
+        "parameters": {"topic": topic, "sendInputData": False, "message": message,
+                       "options": {}},
+        "credentials": {"kafka": {"name": p["kafka_credential"]}},
+    }
+
+
+def _main(*pairs):
+    """connections from (source, target) node name pairs over the main output."""
+    connections = {}
+    for source, target in pairs:
+        connections.setdefault(source, {"main": [[]]})["main"][0].append(
+            {"node": target, "type": "main", "index": 0})
+    return connections
+
+
+SETTINGS = {"executionOrder": "v1"}
+
+
+def kafka_to_webhook(p):
+    trigger = _kafka_trigger(p, json_only=True)
+    http = {
+        "name": "Call Webhook",
+        "type": "n8n-nodes-base.httpRequest",
+        "typeVersion": 4.2,
+        "position": [440, 0],
+        "parameters": {
+            "method": p["http_method"],
+            "url": p["webhook_url"],
+            "sendBody": True,
+            "specifyBody": "json",
+            "jsonBody": "={{ JSON.stringify($json) }}",
+            "options": {},
+        },
+    }
+    return {"nodes": [trigger, http], "connections": _main(("Kafka Trigger", "Call Webhook")),
+            "settings": dict(SETTINGS)}
+
+
+def kafka_to_database(p):
+    trigger = _kafka_trigger(p)
+    schema, _sep, table = p["table"].rpartition(".")
+    insert = {
+        "name": "Insert Row",
+        "type": "n8n-nodes-base.postgres",
+        "typeVersion": 2.5,
+        "position": [440, 0],
+        "parameters": {
+            "operation": "executeQuery",
+            "query": 'INSERT INTO %s (topic, payload) VALUES ($1, $2)' % ".".join(
+                '"%s"' % part for part in ([schema] if schema else []) + [table]),
+            "options": {
+                "queryReplacement":
+                    "={{ [$json.topic, typeof $json.message === 'string' ? $json.message"
+                    " : JSON.stringify($json.message)] }}",
+            },
+        },
+        "credentials": {"postgres": {"name": p["postgres_credential"]}},
+    }
+    return {"nodes": [trigger, insert], "connections": _main(("Kafka Trigger", "Insert Row")),
+            "settings": dict(SETTINGS)}
+
+
+def kafka_to_slack(p):
+    trigger = _kafka_trigger(p)
+    slack = {
+        "name": "Post to Slack",
+        "type": "n8n-nodes-base.slack",
+        "typeVersion": 2.2,
+        "position": [440, 0],
+        "parameters": {
+            "select": "channel",
+            "channelId": {"__rl": True, "mode": "name", "value": p["channel"]},
+            "text": p["text"],
+            "otherOptions": {},
+        },
+        "credentials": {"slackApi": {"name": p["slack_credential"]}},
+    }
+    return {"nodes": [trigger, slack], "connections": _main(("Kafka Trigger", "Post to Slack")),
+            "settings": dict(SETTINGS)}
+
+
+def webhook_to_kafka(p):
+    webhook = {
+        "name": "Webhook",
+        "type": "n8n-nodes-base.webhook",
+        "typeVersion": 2,
+        "position": [0, 0],
+        "parameters": {"httpMethod": "POST", "path": p["webhook_path"],
+                       "responseMode": "onReceived", "options": {}},
+    }
+    producer = _kafka_producer(p, p["topic"], "={{ JSON.stringify($json.body) }}")
+    return {"nodes": [webhook, producer], "connections": _main(("Webhook", "Send to Kafka")),
+            "settings": dict(SETTINGS)}
+
+
+def kafka_ai_agent_action(p):
+    trigger = _kafka_trigger(p)
+    agent = {
+        "name": "AI Agent",
+        "type": "@n8n/n8n-nodes-langchain.agent",
+        "typeVersion": 1.7,
+        "position": [440, 0],
+        "parameters": {
+            "promptType": "define",
+            "text": "={{ typeof $json.message === 'string' ? $json.message"
+                    " : JSON.stringify($json.message) }}",
+            "options": {"systemMessage": p["system_prompt"]},
+        },
+    }
+    model = {
+        "name": "OpenAI Chat Model",
+        "type": "@n8n/n8n-nodes-langchain.lmChatOpenAi",
+        "typeVersion": 1,
+        "position": [440, 220],
+        "parameters": {"model": p["model"], "options": {}},
+        "credentials": {"openAiApi": {"name": p["openai_credential"]}},
+    }
+    producer = _kafka_producer(p, p["output_topic"],
+                               "={{ JSON.stringify({ input: $('Kafka Trigger').item.json.message,"
+                               " action: $json.output }) }}", position=(880, 0))
+    connections = _main(("Kafka Trigger", "AI Agent"), ("AI Agent", "Send to Kafka"))
+    connections["OpenAI Chat Model"] = {
+        "ai_languageModel": [[{"node": "AI Agent", "type": "ai_languageModel", "index": 0}]]}
+    return {"nodes": [trigger, agent, model, producer], "connections": connections,
+            "settings": dict(SETTINGS)}
+
+
+TEMPLATES = {
+    "kafka-to-webhook": (kafka_to_webhook, _spec({
+        "webhook_url": (True, None, _url_check, "URL every message is sent to, as JSON."),
+        "http_method": (False, "POST", _method_check, "HTTP method of the call."),
+    }), "Kafka messages (JSON) are sent to an HTTP endpoint."),
+    "kafka-to-database": (kafka_to_database, _spec({
+        "table": (True, None, _identifier_check,
+                  "PostgreSQL table with columns topic (text) and payload (text or jsonb)."),
+        "postgres_credential": (False, "postgres", _text_check,
+                                "Name of the n8n Postgres credential."),
+    }), "Kafka messages are inserted as rows (topic, payload) into a PostgreSQL table."),
+    "kafka-to-slack": (kafka_to_slack, _spec({
+        "channel": (True, None, _text_check, "Slack channel name, for example #alerts."),
+        "text": (False, "=Kafka {{ $json.topic }}: {{ typeof $json.message === 'string' ? "
+                        "$json.message : JSON.stringify($json.message) }}", _text_check,
+                 "Message text (an n8n expression)."),
+        "slack_credential": (False, "slack", _text_check,
+                             "Name of the n8n Slack API credential (slackApi)."),
+    }), "Kafka messages are posted to a Slack channel."),
+    "webhook-to-kafka": (webhook_to_kafka, dict(
+        (k, v) for k, v in _spec({
+            "topic": (True, None, _topic_check, "Kafka topic the request bodies go to."),
+            "webhook_path": (True, None, _path_check,
+                             "Path of the n8n webhook: POST <n8n>/webhook/<path>."),
+        }).items() if k not in ("group_id", "from_beginning")),
+        "The JSON body of every POST to an n8n webhook is produced to a Kafka topic."),
+    "kafka-ai-agent-action": (kafka_ai_agent_action, _spec({
+        "output_topic": (True, None, _topic_check, "Topic the agent's decisions go to."),
+        "system_prompt": (False, "You are an operations assistant. Read the event and answer "
+                                 "with the single action to take.", _text_check,
+                          "System message of the agent."),
+        "model": (False, "gpt-4o-mini", _text_check, "OpenAI chat model."),
+        "openai_credential": (False, "openai", _text_check,
+                              "Name of the n8n OpenAI credential (openAiApi)."),
+    }), "An AI agent (OpenAI chat model) reads each Kafka message and produces its answer to "
+        "another topic."),
+}
+
+
+def template_names():
+    return sorted(TEMPLATES)
+
+
+def template_parameters(name):
+    """Parameter spec of a template: {param: (required, default, description)}."""
+    return dict((k, (v[0], v[1], v[3])) for k, v in TEMPLATES[name][1].items())
+
+
+def render_template(name, params):
+    """Return ``(workflow, implied_credentials)`` for template ``name`` with ``params``."""
+    if name not in TEMPLATES:
+        raise TemplateError("unknown template %r; choose one of: %s"
+                            % (name, ", ".join(template_names())))
+    builder, spec, _desc = TEMPLATES[name]
+    params = dict(params or {})
+    unknown = sorted(set(params) - set(spec))
+    if unknown:
+        raise TemplateError("template %s does not take parameter(s) %s; it takes: %s"
+                            % (name, ", ".join(unknown), ", ".join(sorted(spec))))
+    values = {}
+    problems = []
+    for key in sorted(spec):
+        required, default, check, _doc = spec[key]
+        value = params.get(key)
+        if value is None:
+            if required:
+                problems.append("%s is required" % key)
+                continue
+            values[key] = default
+            continue
+        error = check(value)
+        if error:
+            problems.append("%s %s" % (key, error))
+        values[key] = value
+    if problems:
+        raise TemplateError("template %s: %s" % (name, "; ".join(problems)))
+    if "group_id" in spec and not values.get("group_id"):
+        values["group_id"] = "n8n-%s-%s" % (name, values["topic"])
+    workflow = builder(values)
+    implied = []
+    if values.get("brokers"):
+        implied.append({
+            "name": values["kafka_credential"],
+            "type": "kafka",
+            "data": {"brokers": ",".join(split_brokers(values["brokers"])),
+                     "clientId": values["client_id"], "ssl": False, "authentication": False},
+        })
+    return workflow, implied

@@ -1,0 +1,307 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, specweave.kafka developers
+# Apache License 2.0 (see LICENSE or https://www.apache.org/licenses/LICENSE-2.0)
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import json
+
+import pytest
+
+from ansible_collections.specweave.kafka.plugins.module_utils.n8n import (
+    N8nClient,
+    N8nError,
+    base_url,
+    carry_read_only,
+    credential_data,
+    credential_plan,
+    error_message,
+    is_published,
+    normalize_workflow,
+    parse_workflow,
+    prepare_workflow,
+    resolve_credentials,
+    summary,
+    validate_connection_params,
+    validate_credential_specs,
+    validate_workflow,
+    webhook_urls,
+    workflow_changes,
+)
+from ansible_collections.specweave.kafka.plugins.module_utils.n8n_templates import (
+    TemplateError,
+    render_template,
+    template_names,
+)
+
+TEMPLATE_PARAMS = {
+    "kafka-to-webhook": {"topic": "orders", "webhook_url": "http://127.0.0.1:9/hook"},
+    "kafka-to-database": {"topic": "orders", "table": "public.events"},
+    "kafka-to-slack": {"topic": "alerts", "channel": "#ops"},
+    "webhook-to-kafka": {"topic": "events", "webhook_path": "events-in"},
+    "kafka-ai-agent-action": {"topic": "incidents", "output_topic": "actions"},
+}
+
+
+@pytest.mark.parametrize("url, expected", [
+    ("http://127.0.0.1:5678", "http://127.0.0.1:5678"),
+    ("http://127.0.0.1:5678/", "http://127.0.0.1:5678"),
+    ("https://n8n.example.com/api/v1/", "https://n8n.example.com"),
+    ("https://example.com/n8n", "https://example.com/n8n"),
+])
+def test_base_url(url, expected):
+    assert base_url(url) == expected
+
+
+@pytest.mark.parametrize("params, fragment", [
+    ({"api_url": None, "api_key": "k"}, "api_url is required"),
+    ({"api_url": "n8n:5678", "api_key": "k"}, "must start with http"),
+    ({"api_url": "http://x", "api_key": ""}, "api_key is required"),
+    ({"api_url": "http://x", "api_key": "k", "timeout": 0}, "timeout"),
+])
+def test_connection_problems(params, fragment):
+    assert fragment in " ".join(validate_connection_params(params))
+
+
+def test_connection_ok():
+    assert validate_connection_params({"api_url": "http://x", "api_key": "k", "timeout": 5}) == []
+
+
+@pytest.mark.parametrize("status, fragment", [
+    (401, "rejected the API key"),
+    (403, "not allowed"),
+    (400, "HTTP 400: bad thing"),
+])
+def test_http_errors_are_explained(status, fragment):
+    client = N8nClient("http://127.0.0.1:1", "key")
+    exc = client._http_error(status, {"message": "bad thing"}, "GET", "/workflows/1", "reading")
+    assert fragment in exc.msg and exc.status == status
+
+
+def test_not_found_on_list_mentions_public_api():
+    client = N8nClient("http://127.0.0.1:1", "key")
+    exc = client._http_error(404, "Cannot GET", "GET", "/workflows", "listing")
+    assert "public API" in exc.msg
+
+
+def test_unreachable_server_is_explained():
+    client = N8nClient("http://127.0.0.1:1", "key", timeout=2)
+    with pytest.raises(N8nError) as info:
+        client.request("GET", "/workflows")
+    assert "cannot reach n8n at http://127.0.0.1:1" in info.value.msg
+
+
+@pytest.mark.parametrize("body, expected", [
+    ({"message": "nope"}, "nope"),
+    ("plain text", "plain text"),
+    (None, "no reason given"),
+])
+def test_error_message(body, expected):
+    assert error_message(body) == expected
+
+
+def test_parse_workflow_accepts_json_and_dicts():
+    assert parse_workflow('{"nodes": []}') == {"nodes": []}
+    assert parse_workflow({"a": 1}) == {"a": 1}
+    with pytest.raises(N8nError, match="not valid JSON"):
+        parse_workflow("{nope")
+    with pytest.raises(N8nError, match="must be a workflow object"):
+        parse_workflow([1, 2])
+
+
+def _wf(**extra):
+    wf = {
+        "name": "w",
+        "nodes": [
+            {"name": "A", "type": "n8n-nodes-base.webhook", "parameters": {}},
+            {"name": "B", "type": "n8n-nodes-base.noOp", "parameters": {}},
+        ],
+        "connections": {"A": {"main": [[{"node": "B", "type": "main", "index": 0}]]}},
+    }
+    wf.update(extra)
+    return wf
+
+
+@pytest.mark.parametrize("change, fragment", [
+    ({"nodes": []}, "non-empty list of nodes"),
+    ({"nodes": [{"name": "A", "type": "x.y"}, {"name": "A", "type": "x.y"}]}, "used twice"),
+    ({"nodes": [{"name": "A", "type": "noDot"}]}, "needs a type"),
+    ({"nodes": [{"type": "x.y"}]}, "has no name"),
+    ({"nodes": [{"name": "A", "type": "x.y", "parameters": []}]}, "parameters must be"),
+    ({"connections": {"Z": {"main": [[]]}}}, "unknown node 'Z'"),
+    ({"connections": {"A": {"main": [[{"node": "Q"}]]}}}, "points to an unknown node"),
+    ({"settings": []}, "settings must be an object"),
+])
+def test_validate_workflow_problems(change, fragment):
+    wf = _wf(**change)
+    if "nodes" in change and "connections" not in change:
+        wf["connections"] = {}
+    assert fragment in " ".join(validate_workflow(wf))
+
+
+def test_validate_workflow_ok():
+    assert validate_workflow(_wf()) == []
+
+
+def test_prepare_workflow_keeps_writable_fields_only():
+    exported = _wf(id="x", active=True, versionId="v", meta={"instanceId": "i"}, pinData={})
+    prepared = prepare_workflow(exported, "renamed")
+    assert sorted(prepared) == ["connections", "name", "nodes", "settings"]
+    assert prepared["name"] == "renamed"
+    assert prepared["nodes"][1]["position"] == [220, 0]
+    assert prepared["nodes"][0]["typeVersion"] == 1
+
+
+def test_normalize_strips_read_only_and_sorts():
+    live = _wf(id="1", createdAt="t", updatedAt="t", versionId="v",
+               settings={"executionOrder": "v1", "callerPolicy": "workflowsFromSameOwner"})
+    live["nodes"] = list(reversed(live["nodes"]))
+    live["nodes"][1].update(id="n1", webhookId="wh", typeVersion=2.0, position=[0.0, 10])
+    norm = normalize_workflow(live, {"executionOrder"})
+    assert [n["name"] for n in norm["nodes"]] == ["A", "B"]
+    assert "id" not in norm["nodes"][0] and "webhookId" not in norm["nodes"][0]
+    assert norm["nodes"][0]["typeVersion"] == 2 and norm["nodes"][0]["position"] == [0, 10]
+    assert norm["settings"] == {"executionOrder": "v1"}
+    assert sorted(norm) == ["connections", "name", "nodes", "settings"]
+
+
+def test_workflow_changes():
+    a = normalize_workflow(_wf())
+    b = normalize_workflow(_wf(name="other"))
+    assert workflow_changes(a, a) == []
+    assert workflow_changes(a, b) == ["name"]
+    c = _wf()
+    c["nodes"][1]["parameters"] = {"x": 1}
+    assert workflow_changes(a, normalize_workflow(c)) == ["nodes"]
+
+
+def test_carry_read_only_keeps_live_ids_for_same_node():
+    live = [{"name": "A", "type": "n8n-nodes-base.webhook", "id": "n1", "webhookId": "w1"},
+            {"name": "B", "type": "other.type", "id": "n2"}]
+    desired = [{"name": "A", "type": "n8n-nodes-base.webhook"},
+               {"name": "B", "type": "n8n-nodes-base.noOp"}]
+    out = carry_read_only(desired, live)
+    assert out[0]["id"] == "n1" and out[0]["webhookId"] == "w1"
+    assert "id" not in out[1]
+    assert "id" not in desired[0]
+
+
+def test_resolve_credentials_by_name_and_id():
+    nodes = [{"name": "K", "credentials": {"kafka": "prod"}},
+             {"name": "P", "credentials": {"postgres": {"name": "db"}}},
+             {"name": "Q", "credentials": {"kafka": {"id": "7", "name": "stale"}}}]
+    known = {("kafka", "prod"): "7", ("postgres", "db"): None}
+    out, problems = resolve_credentials(nodes, known)
+    assert problems == []
+    assert out[0]["credentials"]["kafka"] == {"id": "7", "name": "prod"}
+    assert out[1]["credentials"]["postgres"] == {"id": None, "name": "db"}
+    assert out[2]["credentials"]["kafka"] == {"id": "7", "name": "prod"}
+
+
+def test_resolve_credentials_reports_unknown():
+    _out, problems = resolve_credentials([{"name": "K", "credentials": {"kafka": "nope"}}], {})
+    assert "does not exist in n8n" in problems[0] and "'nope'" in problems[0]
+
+
+@pytest.mark.parametrize("update_secrets, action", [("on_create", "none"), ("always", "update")])
+def test_credential_plan(update_secrets, action):
+    specs = [{"name": "k", "type": "kafka"}, {"name": "new", "type": "kafka"}]
+    existing = [{"id": "1", "name": "k", "type": "kafka"}, {"id": "2", "name": "new",
+                                                             "type": "postgres"}]
+    plan = credential_plan(specs, existing, update_secrets)
+    assert plan[0] == {"name": "k", "type": "kafka", "action": action, "id": "1"}
+    assert plan[1]["action"] == "create" and plan[1]["id"] is None
+
+
+def test_credential_plan_refuses_ambiguous_names():
+    existing = [{"id": "1", "name": "k", "type": "kafka"}, {"id": "2", "name": "k",
+                                                             "type": "kafka"}]
+    with pytest.raises(N8nError, match="2 kafka credentials are named 'k'"):
+        credential_plan([{"name": "k", "type": "kafka"}], existing, "on_create")
+
+
+def test_credential_data_for_kafka():
+    data = credential_data("kafka", {"brokers": ["a:1", " b:2"], "username": "u",
+                                     "password": "p"})
+    assert data["brokers"] == "a:1,b:2"
+    assert data["authentication"] is True and data["saslMechanism"] == "plain"
+    assert credential_data("postgres", {"host": "h"}) == {"host": "h"}
+
+
+@pytest.mark.parametrize("specs, fragment", [
+    ([{"name": "k", "type": "kafka", "data": {}}], "needs data.brokers"),
+    ([{"name": "", "type": "kafka", "data": {"brokers": "a:1"}}], "needs a name"),
+    ([{"name": "p", "type": "postgres", "data": {}}] * 2, "listed twice"),
+])
+def test_validate_credential_specs(specs, fragment):
+    assert fragment in " ".join(validate_credential_specs(specs))
+
+
+@pytest.mark.parametrize("workflow, expected", [
+    ({"active": False}, False),
+    ({"active": True}, True),
+    ({"active": True, "activeVersionId": "a", "versionId": "a"}, True),
+    ({"active": True, "activeVersionId": "a", "versionId": "b"}, False),
+])
+def test_is_published(workflow, expected):
+    assert is_published(workflow) is expected
+
+
+def test_webhook_urls_and_summary():
+    wf = _wf(id="9", active=True, tags=[{"id": "1", "name": "b"}, {"id": "2", "name": "a"}])
+    wf["nodes"][0]["parameters"] = {"path": "in"}
+    assert webhook_urls(wf, "http://h:1/api/v1") == ["http://h:1/webhook/in"]
+    info = summary(wf)
+    assert info["tags"] == ["a", "b"] and info["id"] == "9" and info["active"] is True
+
+
+@pytest.mark.parametrize("name", sorted(TEMPLATE_PARAMS))
+def test_templates_render_valid_workflows(name):
+    workflow, implied = render_template(name, TEMPLATE_PARAMS[name])
+    assert validate_workflow(prepare_workflow(workflow, "x")) == []
+    assert implied == []
+    assert json.loads(json.dumps(workflow)) == workflow
+    for node in workflow["nodes"]:
+        for ref in (node.get("credentials") or {}).values():
+            assert set(ref) == {"name"}
+
+
+def test_every_template_is_tested():
+    assert sorted(TEMPLATE_PARAMS) == template_names()
+
+
+def test_template_brokers_imply_a_kafka_credential():
+    workflow, implied = render_template("kafka-to-webhook", dict(
+        TEMPLATE_PARAMS["kafka-to-webhook"], brokers=["a:1", "b:2"], kafka_credential="k"))
+    assert implied == [{"name": "k", "type": "kafka", "data": {
+        "brokers": "a:1,b:2", "clientId": "n8n", "ssl": False, "authentication": False}}]
+    assert workflow["nodes"][0]["credentials"] == {"kafka": {"name": "k"}}
+    assert workflow["nodes"][0]["parameters"]["topic"] == "orders"
+    assert workflow["nodes"][1]["parameters"]["url"] == "http://127.0.0.1:9/hook"
+
+
+def test_database_template_quotes_the_table():
+    workflow, _implied = render_template("kafka-to-database", TEMPLATE_PARAMS["kafka-to-database"])
+    assert '"public"."events"' in workflow["nodes"][1]["parameters"]["query"]
+
+
+@pytest.mark.parametrize("name, params, fragment", [
+    ("nope", {}, "unknown template 'nope'"),
+    ("kafka-to-webhook", {"topic": "t"}, "webhook_url is required"),
+    ("kafka-to-webhook", {"topic": "t", "webhook_url": "ftp://x"}, "http:// or https://"),
+    ("kafka-to-webhook", {"topic": "bad topic!", "webhook_url": "http://x"}, "topic must be"),
+    ("kafka-to-webhook", {"topic": "t", "webhook_url": "http://x", "colour": 1},
+     "does not take parameter(s) colour"),
+    ("kafka-to-database", {"topic": "t", "table": "x; DROP TABLE y"}, "plain SQL identifier"),
+    ("webhook-to-kafka", {"topic": "t", "webhook_path": "../etc"}, "webhook_path"),
+    ("webhook-to-kafka", {"topic": "t", "webhook_path": "p", "brokers": "nohostport"},
+     "host:port"),
+    ("kafka-to-slack", {"topic": "t", "channel": "#c", "from_beginning": "yes"},
+     "true or false"),
+])
+def test_template_parameter_errors(name, params, fragment):
+    with pytest.raises(TemplateError) as info:
+        render_template(name, params)
+    assert fragment in str(info.value)
