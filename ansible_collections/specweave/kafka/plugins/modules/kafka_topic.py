@@ -1,0 +1,416 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, specweave.kafka developers
+# Apache License 2.0 (see LICENSE or https://www.apache.org/licenses/LICENSE-2.0)
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r"""
+---
+module: kafka_topic
+short_description: Create, update and delete Apache Kafka topics, one or many per task
+version_added: 1.0.0
+description:
+  - Converges one topic (O(name)) or a whole list of topics (O(topics)) in a single task, with
+    one admin connection and one request per Kafka API for the whole batch (CreateTopics is split
+    in chunks under the KRaft limit of 10,000 records per request).
+  - Creates and deletes topics, increases partitions, changes topic configuration with
+    incremental alter (only the keys you declare are touched) and changes the replication factor
+    by partition reassignment with balanced, rack-aware placement that keeps current replicas and
+    leaders, waiting for the reassignment to finish.
+  - The whole batch is validated before anything is applied, first locally (names, '.'/'_'
+    collisions, partitions, replication factor against live brokers, config keys and value
+    types), then by the broker with C(validate_only) requests. If the broker still rejects part
+    of the batch, the result says exactly which topics were applied and which were not.
+  - Config values are normalised before comparison, so V(true), V(yes) and V("true"), V(7d) and
+    V(604800000), V(1GiB) and V(1073741824) are the same value and re-runs report no change.
+  - Internal topics (C(__consumer_offsets), C(__transaction_state), C(_schemas), any C(__*)) are
+    never created, altered or deleted unless O(allow_internal_topics=true).
+author:
+  - specweave.kafka developers
+extends_documentation_fragment:
+  - specweave.kafka.kafka
+options:
+  name:
+    description:
+      - Name of one topic to manage. Mutually exclusive with O(topics).
+      - Legal names use ASCII letters, digits, C(.), C(_) and C(-), at most 249 characters.
+    type: str
+    aliases: [topic]
+  topics:
+    description:
+      - List of topics to manage in one task, each with the same keys as the single-topic form.
+      - O(partitions), O(replication_factor), O(config) and O(state) given at the top level are
+        defaults for every item; an item's own O(topics[].config) is merged over O(config).
+    type: list
+    elements: dict
+    suboptions:
+      name:
+        description: Topic name.
+        type: str
+        required: true
+      partitions:
+        description: Number of partitions.
+        type: int
+      replication_factor:
+        description: Replication factor.
+        type: int
+      config:
+        description: Topic configuration (key to value; V(null) resets the key to its default).
+        type: dict
+      state:
+        description: Whether the topic exists.
+        type: str
+        choices: [present, absent]
+  partitions:
+    description:
+      - Number of partitions. On creation the broker default (C(num.partitions)) when omitted;
+        for an existing topic, partitions are only managed when given.
+      - Partitions can only be increased; a decrease is refused with a clear message.
+    type: int
+  replication_factor:
+    description:
+      - Replication factor. On creation the broker default when omitted; for an existing topic
+        a different value triggers a partition reassignment (see O(reassignment_timeout)).
+      - Must not exceed the number of live brokers.
+    type: int
+  config:
+    description:
+      - Topic configuration, key to value, for example C(retention.ms), C(cleanup.policy).
+      - Only these keys are managed; other dynamic topic configs are left alone unless
+        O(reset_undeclared_config=true). A V(null) value resets the key to the broker default.
+      - Durations (keys ending in C(.ms)) accept V(500ms), V(30s), V(15m), V(12h), V(7d), V(2w);
+        sizes (keys ending in C(.bytes)) accept V(512KiB), V(100MiB), V(1GiB) (powers of 1024)
+        and V(1GB) (powers of 1000); lists accept YAML lists; booleans accept YAML booleans.
+      - Unknown keys are refused, naming the key.
+    type: dict
+  state:
+    description:
+      - V(present) creates or updates, V(absent) deletes.
+      - With O(topics), the default state for items that do not set one.
+    type: str
+    choices: [present, absent]
+    default: present
+  reset_undeclared_config:
+    description:
+      - Reset every dynamic topic config that is set on the topic but not declared in
+        O(config) to the broker default.
+    type: bool
+    default: false
+  delete_undeclared:
+    description:
+      - Exclusive mode. Delete existing topics that are not declared in O(topics) (or O(name)),
+        but only those inside O(undeclared_scope). Internal topics are never deleted.
+    type: bool
+    default: false
+  undeclared_scope:
+    description:
+      - Required with O(delete_undeclared=true). Exactly one of O(undeclared_scope.prefix) or
+        O(undeclared_scope.pattern).
+    type: dict
+    suboptions:
+      prefix:
+        description: Topics whose names start with this prefix are in scope.
+        type: str
+      pattern:
+        description: Topics whose whole name matches this Python regular expression are in scope.
+        type: str
+  allow_internal_topics:
+    description:
+      - Allow creating, altering and deleting internal topics (C(__consumer_offsets),
+        C(__transaction_state), C(_schemas) and any name starting with C(__)).
+    type: bool
+    default: false
+  reassignment_timeout:
+    description:
+      - Seconds to wait for replication-factor reassignments to complete. When they are not done
+        in time the task fails, listing the pending partitions; the reassignment continues on
+        the cluster and a re-run waits again.
+    type: int
+    default: 600
+attributes:
+  check_mode:
+    support: full
+    description: Predicts exactly what a real run does, including the broker's own validation.
+  diff_mode:
+    support: full
+    description: Shows before and after for every topic that changes.
+  action_group:
+    support: full
+    membership:
+      - specweave.kafka.kafka
+notes:
+  - Needs the C(kafka-python) library (3.x) on the host that runs the module.
+  - Partition reassignment moves data between brokers; on busy clusters set replication
+    throttles first.
+seealso:
+  - module: specweave.kafka.kafka_info
+  - name: Kafka topic configuration reference
+    description: All topic-level configuration keys and their defaults.
+    link: https://kafka.apache.org/documentation/#topicconfigs
+"""
+
+EXAMPLES = r"""
+- name: One topic
+  specweave.kafka.kafka_topic:
+    bootstrap_servers: broker1:9092
+    name: orders
+    partitions: 12
+    replication_factor: 3
+    config:
+      retention.ms: 7d
+      cleanup.policy: [compact, delete]
+      min.insync.replicas: 2
+
+- name: Many topics in one task, with shared defaults
+  specweave.kafka.kafka_topic:
+    bootstrap_servers: broker1:9092,broker2:9092
+    replication_factor: 3
+    config:
+      min.insync.replicas: 2
+    topics:
+      - name: payments
+        partitions: 6
+      - name: payments.dlq
+        partitions: 1
+        config:
+          retention.ms: 30d
+      - name: legacy-events
+        state: absent
+
+- name: Own everything under "shop." - delete shop.* topics not in the list
+  specweave.kafka.kafka_topic:
+    bootstrap_servers: broker1:9092
+    topics: "{{ shop_topics }}"
+    delete_undeclared: true
+    undeclared_scope:
+      prefix: shop.
+
+- name: Raise the replication factor (reassignment, waits up to 30 minutes)
+  specweave.kafka.kafka_topic:
+    bootstrap_servers: broker1:9092
+    name: orders
+    replication_factor: 3
+    reassignment_timeout: 1800
+
+- name: Remove a topic
+  specweave.kafka.kafka_topic:
+    bootstrap_servers: broker1:9092
+    name: scratch
+    state: absent
+"""
+
+RETURN = r"""
+topics:
+  description: One entry per topic the task touched or checked, in the order given.
+  returned: always
+  type: list
+  elements: dict
+  contains:
+    name:
+      description: Topic name.
+      type: str
+      sample: orders
+    action:
+      description: What happened (or would happen in check mode).
+      type: str
+      sample: updated
+      choices: [created, updated, deleted, unchanged, failed]
+    changes:
+      description: Human readable list of the changes.
+      type: list
+      elements: str
+      sample: ["config retention.ms: 86400000 -> 604800000"]
+    error:
+      description: Why the change failed (only when O(topics[].name) failed).
+      type: str
+      returned: on failure
+  sample:
+    - name: orders
+      action: updated
+      changes: ["partitions: 6 -> 12"]
+created:
+  description: Names of the topics created.
+  returned: always
+  type: list
+  elements: str
+  sample: [orders]
+updated:
+  description: Names of the topics updated.
+  returned: always
+  type: list
+  elements: str
+  sample: [payments]
+deleted:
+  description: Names of the topics deleted.
+  returned: always
+  type: list
+  elements: str
+  sample: [legacy-events]
+unchanged:
+  description: Names of the topics already in the desired state.
+  returned: always
+  type: list
+  elements: str
+  sample: [payments.dlq]
+failed:
+  description: Topics the broker rejected, with the reason; nothing else was applied to them.
+  returned: always
+  type: dict
+  sample: {"orders": "alter config: PolicyViolationError: ..."}
+reassignment:
+  description: Progress of the replication-factor reassignment.
+  returned: when a reassignment ran
+  type: dict
+  sample:
+    partitions: 6
+    completed: 6
+    pending: []
+    seconds: 3.4
+    progress: [{"seconds": 0.2, "done": 2, "pending": 4}]
+"""
+
+from ansible_collections.specweave.kafka.plugins.module_utils.kafka_common import KafkaModule
+from ansible_collections.specweave.kafka.plugins.module_utils.kafka_topic import (
+    TOPIC_CONFIG_TYPES,
+    TopicValidationError,
+    apply_plan,
+    broker_validation,
+    desired_topics,
+    in_scope,
+    plan_changes,
+    plan_is_empty,
+    read_current,
+    scope_problems,
+    unknown_config_problems,
+    validate_batch,
+)
+
+
+def argument_spec():
+    return dict(
+        name=dict(type="str", aliases=["topic"]),
+        topics=dict(type="list", elements="dict", options=dict(
+            name=dict(type="str", required=True),
+            partitions=dict(type="int"),
+            replication_factor=dict(type="int"),
+            config=dict(type="dict"),
+            state=dict(type="str", choices=["present", "absent"]),
+        )),
+        partitions=dict(type="int"),
+        replication_factor=dict(type="int"),
+        config=dict(type="dict"),
+        state=dict(type="str", default="present", choices=["present", "absent"]),
+        reset_undeclared_config=dict(type="bool", default=False),
+        delete_undeclared=dict(type="bool", default=False),
+        undeclared_scope=dict(type="dict", options=dict(
+            prefix=dict(type="str"),
+            pattern=dict(type="str"),
+        )),
+        allow_internal_topics=dict(type="bool", default=False),
+        reassignment_timeout=dict(type="int", default=600),
+    )
+
+
+def summarise(plan, outcomes=None):
+    result = dict(topics=[], created=[], updated=[], deleted=[], unchanged=[], failed={})
+    for record in plan["topics"]:
+        entry = dict(name=record["name"], action=record["action"], changes=record["changes"])
+        problems = (outcomes or {}).get(record["name"], {}).get("failed")
+        if problems:
+            entry["action"] = "failed"
+            entry["error"] = "; ".join(problems)
+            result["failed"][record["name"]] = entry["error"]
+        else:
+            result[record["action"]].append(record["name"])
+        result["topics"].append(entry)
+    return result
+
+
+def diff_of(plan):
+    before, after = {}, {}
+    for record in plan["topics"]:
+        if record["action"] == "unchanged":
+            continue
+        before[record["name"]] = record.get("before", {})
+        after[record["name"]] = record.get("after", {})
+    return dict(before=before, after=after)
+
+
+def main():
+    km = KafkaModule(argument_spec=argument_spec(), supports_check_mode=True,
+                     mutually_exclusive=[("name", "topics")])
+    module = km.module
+    params = module.params
+    timeout_ms = params["request_timeout_ms"]
+
+    problems = scope_problems(params)
+    if params["reassignment_timeout"] < 0:
+        problems.append("reassignment_timeout must be 0 or more seconds")
+    try:
+        desired = desired_topics(params)
+    except TopicValidationError as exc:
+        problems.extend(exc.problems)
+        desired = []
+    problems.extend(validate_batch(desired))
+    problems.extend(unknown_config_problems(desired, TOPIC_CONFIG_TYPES))
+    if problems:
+        module.fail_json(msg="Invalid topic specification, nothing was changed: "
+                         + "; ".join(problems), problems=problems)
+
+    admin = km.admin()
+    names = [t["name"] for t in desired]
+    undeclared = []
+    if params["delete_undeclared"]:
+        declared = set(names)
+        with km.operation("listing topics for delete_undeclared"):
+            undeclared = sorted(n for n in admin.list_topics()
+                                if n not in declared and in_scope(n, params["undeclared_scope"]))
+    config_keys = dict((t["name"], list(t["config"])) for t in desired if t["state"] == "present")
+    need_brokers = any(t["replication_factor"] for t in desired if t["state"] == "present")
+    with km.operation("reading the current topics"):
+        current, configs, brokers = read_current(
+            admin, names + undeclared, config_keys, need_brokers,
+            all_configs=params["reset_undeclared_config"])
+    try:
+        plan = plan_changes(desired, current, configs, brokers,
+                            reset_undeclared_config=params["reset_undeclared_config"],
+                            allow_internal_topics=params["allow_internal_topics"],
+                            undeclared=undeclared)
+    except TopicValidationError as exc:
+        km.fail_json(msg="Topic changes refused, nothing was changed: " + "; ".join(exc.problems),
+                     problems=exc.problems)
+
+    changed = not plan_is_empty(plan)
+    if changed:
+        with km.operation("validating the changes with the broker"):
+            problems = broker_validation(admin, plan, timeout_ms)
+        if problems:
+            km.fail_json(msg="The broker refused the changes, nothing was changed: "
+                         + "; ".join(problems), problems=problems, **summarise(plan))
+    result = dict(changed=changed)
+    if module._diff:
+        result["diff"] = diff_of(plan)
+    if module.check_mode or not changed:
+        result.update(summarise(plan))
+        km.exit_json(**result)
+
+    with km.operation("applying topic changes", **summarise(plan)):
+        outcomes, report = apply_plan(admin, plan, timeout_ms,
+                                      reassignment_timeout=params["reassignment_timeout"])
+    result.update(summarise(plan, outcomes))
+    if report is not None:
+        result["reassignment"] = report
+    if result["failed"]:
+        applied = result["created"] + result["updated"] + result["deleted"]
+        km.fail_json(msg="%d topic(s) failed: %s. Applied: %s" % (
+            len(result["failed"]),
+            "; ".join("%s (%s)" % item for item in sorted(result["failed"].items())),
+            ", ".join(applied) if applied else "none"), **result)
+    km.exit_json(**result)
+
+
+if __name__ == "__main__":
+    main()

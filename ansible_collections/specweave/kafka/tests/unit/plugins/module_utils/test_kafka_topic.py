@@ -1,0 +1,430 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, specweave.kafka developers
+# Apache License 2.0 (see LICENSE or https://www.apache.org/licenses/LICENSE-2.0)
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import pytest
+
+from ansible_collections.specweave.kafka.plugins.module_utils.kafka_topic import (
+    RECORD_BUDGET,
+    TOPIC_CONFIG_TYPES,
+    TopicValidationError,
+    chunk_by_cost,
+    create_record_cost,
+    desired_topics,
+    in_scope,
+    is_protected,
+    name_problem,
+    normalise_config_value,
+    place_replicas,
+    plan_changes,
+    plan_is_empty,
+    same_config_value,
+    scope_problems,
+    topic_state_from_metadata,
+    unknown_config_problems,
+    validate_batch,
+)
+
+
+# --- names ----------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("name", ["orders", "a.b_c-d", "A" * 249, "x", "..a", "_schemas2"])
+def test_legal_names(name):
+    assert name_problem(name) is None
+
+
+@pytest.mark.parametrize("name, fragment", [
+    ("", "non-empty"),
+    (".", "reserved"),
+    ("..", "reserved"),
+    ("A" * 250, "maximum is 249"),
+    ("with space", "' '"),
+    ("slash/topic", "'/'"),
+    ("ümlaut", "illegal character"),
+    (None, "non-empty"),
+])
+def test_illegal_names(name, fragment):
+    assert fragment in name_problem(name)
+
+
+@pytest.mark.parametrize("name, internal, expected", [
+    ("__consumer_offsets", False, True),
+    ("__transaction_state", False, True),
+    ("_schemas", False, True),
+    ("__anything", False, True),
+    ("_private", False, False),
+    ("orders", True, True),
+    ("orders", False, False),
+])
+def test_protected(name, internal, expected):
+    assert is_protected(name, internal) is expected
+
+
+# --- config normalisation -------------------------------------------------------------------
+
+@pytest.mark.parametrize("key, value, expected", [
+    ("retention.ms", 604800000, "604800000"),
+    ("retention.ms", "604800000", "604800000"),
+    ("retention.ms", "7d", "604800000"),
+    ("retention.ms", "1w", "604800000"),
+    ("retention.ms", "12h", "43200000"),
+    ("retention.ms", "90s", "90000"),
+    ("retention.ms", "1.5h", "5400000"),
+    ("retention.ms", "250ms", "250"),
+    ("retention.ms", -1, "-1"),
+    ("retention.ms", "-1", "-1"),
+    ("retention.bytes", "1GiB", "1073741824"),
+    ("retention.bytes", "1GB", "1000000000"),
+    ("segment.bytes", "512MiB", "536870912"),
+    ("max.message.bytes", 1048588, "1048588"),
+    ("retention.bytes", "-1", "-1"),
+    ("preallocate", True, "true"),
+    ("preallocate", "yes", "true"),
+    ("unclean.leader.election.enable", "False", "false"),
+    ("unclean.leader.election.enable", False, "false"),
+    ("min.insync.replicas", 2, "2"),
+    ("min.insync.replicas", "2", "2"),
+    ("min.insync.replicas", 2.0, "2"),
+    ("min.cleanable.dirty.ratio", 0.5, "0.5"),
+    ("min.cleanable.dirty.ratio", "0.50", "0.5"),
+    ("min.cleanable.dirty.ratio", 1, "1.0"),
+    ("cleanup.policy", ["delete", "compact"], "compact,delete"),
+    ("cleanup.policy", "delete, compact", "compact,delete"),
+    ("cleanup.policy", "compact", "compact"),
+    ("leader.replication.throttled.replicas", ["0:1", "1:2"], "0:1,1:2"),
+    ("compression.type", "ZSTD", "zstd"),
+    ("message.timestamp.type", "LogAppendTime", "LogAppendTime"),
+    ("retention.ms", None, None),
+])
+def test_normalise(key, value, expected):
+    assert normalise_config_value(key, value) == expected
+
+
+@pytest.mark.parametrize("key, value, fragment", [
+    ("retention.ms", "seven days", "retention.ms expects milliseconds"),
+    ("retention.ms", "7 fortnights", "unknown unit"),
+    ("retention.ms", True, "boolean"),
+    ("retention.bytes", "1.3B", "whole number"),
+    ("min.insync.replicas", "two", "expects an integer"),
+    ("min.insync.replicas", 1.5, "expects an integer"),
+    ("preallocate", "maybe", "expects a boolean"),
+    ("min.cleanable.dirty.ratio", "half", "expects a number"),
+    ("cleanup.policy", {"a": 1}, "single value"),
+    ("compression.type", True, "expects a string"),
+])
+def test_normalise_rejects(key, value, fragment):
+    with pytest.raises(ValueError) as err:
+        normalise_config_value(key, value)
+    assert fragment in str(err.value)
+
+
+@pytest.mark.parametrize("key, current, desired, same", [
+    ("min.cleanable.dirty.ratio", "0.50", "0.5", True),
+    ("cleanup.policy", "delete,compact", "compact,delete", True),
+    ("retention.ms", "604800000", "604800000", True),
+    ("retention.ms", "86400000", "604800000", False),
+    ("retention.ms", None, "1", False),
+])
+def test_same_config_value(key, current, desired, same):
+    assert same_config_value(key, current, desired) is same
+
+
+def test_config_catalogue_covers_kafka_4():
+    assert len(TOPIC_CONFIG_TYPES) == 33
+    assert "message.format.version" not in TOPIC_CONFIG_TYPES
+
+
+# --- desired state and validation -----------------------------------------------------------
+
+def params(**kwargs):
+    base = dict(name=None, topics=None, partitions=None, replication_factor=None, config=None,
+                state="present", delete_undeclared=False)
+    base.update(kwargs)
+    return base
+
+
+def test_desired_single_topic():
+    topics = desired_topics(params(name="a", partitions=3, config={"retention.ms": "1d"}))
+    assert topics == [dict(name="a", state="present", partitions=3, replication_factor=None,
+                           config={"retention.ms": "86400000"})]
+
+
+def test_desired_list_uses_top_level_defaults():
+    topics = desired_topics(params(
+        replication_factor=3, config={"min.insync.replicas": 2, "retention.ms": "1d"},
+        topics=[dict(name="a", config={"retention.ms": "2d"}),
+                dict(name="b", partitions=6, state="absent")]))
+    assert topics[0]["replication_factor"] == 3
+    assert topics[0]["config"] == {"min.insync.replicas": "2", "retention.ms": "172800000"}
+    assert topics[1]["state"] == "absent" and topics[1]["partitions"] == 6
+
+
+def test_desired_reports_every_problem_at_once():
+    with pytest.raises(TopicValidationError) as err:
+        desired_topics(params(topics=[
+            dict(name="bad name"), dict(name="p0", partitions=0),
+            dict(name="rf", replication_factor="three"),
+            dict(name="cfg", config={"retention.ms": "soon"}),
+            dict(name="ok")]))
+    text = str(err.value)
+    assert "illegal character" in text
+    assert "partitions must be at least 1, got 0" in text
+    assert "replication_factor must be an integer" in text
+    assert "config retention.ms expects milliseconds" in text
+    assert len(err.value.problems) == 4
+
+
+def test_desired_requires_name_or_topics():
+    with pytest.raises(TopicValidationError):
+        desired_topics(params())
+    assert desired_topics(params(delete_undeclared=True)) == []
+
+
+def test_validate_batch_duplicates_and_collisions():
+    topics = desired_topics(params(topics=[dict(name="a.b"), dict(name="a_b"), dict(name="c"),
+                                           dict(name="c")]))
+    problems = validate_batch(topics)
+    assert any("'a.b' and 'a_b' collide" in p for p in problems)
+    assert any("'c' is declared more than once" in p for p in problems)
+
+
+def test_collision_ignores_absent_topics():
+    topics = desired_topics(params(topics=[dict(name="a.b", state="absent"), dict(name="a_b")]))
+    assert validate_batch(topics) == []
+
+
+def test_unknown_config_key_named():
+    topics = desired_topics(params(name="t", config={"retention.msec": 1, "retention.ms": 1,
+                                                     "message.format.version": "3.0"}))
+    problems = unknown_config_problems(topics, TOPIC_CONFIG_TYPES)
+    assert len(problems) == 2
+    assert "unknown topic config key 'retention.msec'" in problems[1]
+    assert "removed in Kafka 4.0" in problems[0]
+
+
+@pytest.mark.parametrize("scope, ok", [
+    (None, False), ({"prefix": "", "pattern": None}, False),
+    ({"prefix": "a.", "pattern": "b.*"}, False), ({"prefix": None, "pattern": "("}, False),
+    ({"prefix": None, "pattern": ".*"}, False), ({"prefix": "a.", "pattern": None}, True),
+    ({"prefix": None, "pattern": "team-[0-9]+\\..*"}, True)])
+def test_scope_problems(scope, ok):
+    assert (scope_problems(dict(delete_undeclared=True, undeclared_scope=scope)) == []) is ok
+
+
+def test_in_scope():
+    assert in_scope("shop.orders", {"prefix": "shop."})
+    assert not in_scope("shopx", {"prefix": "shop."})
+    assert in_scope("team-1.x", {"pattern": "team-[0-9]+\\..*"})
+    assert not in_scope("xteam-1.x", {"pattern": "team-[0-9]+\\..*"})
+    assert not in_scope("team-1", {"pattern": "team"})
+
+
+# --- placement ------------------------------------------------------------------------------
+
+RACKS3 = {1: "r1", 2: "r2", 3: "r3"}
+RACKS6 = {1: "a", 2: "a", 3: "b", 4: "b", 5: "c", 6: "c"}
+
+
+def test_increase_keeps_current_replicas_and_leader_first():
+    current = {0: [2], 1: [3], 2: [1]}
+    placed = place_replicas(current, RACKS3, 3)
+    for partition, replicas in placed.items():
+        assert replicas[0] == current[partition][0]
+        assert sorted(replicas) == [1, 2, 3]
+
+
+def test_increase_is_rack_aware_and_balanced():
+    current = dict((p, [1 + p % 6]) for p in range(12))
+    placed = place_replicas(current, RACKS6, 3)
+    counts = {}
+    for partition, replicas in placed.items():
+        assert replicas[0] == current[partition][0]
+        assert len(set(RACKS6[b] for b in replicas)) == 3, replicas
+        for broker in replicas:
+            counts[broker] = counts.get(broker, 0) + 1
+    assert max(counts.values()) - min(counts.values()) <= 1, counts
+
+
+def test_decrease_keeps_leader_and_removes_duplicate_rack():
+    current = {0: [1, 2, 3], 1: [3, 4, 5]}
+    placed = place_replicas(current, RACKS6, 2, leaders={0: 1, 1: 4})
+    assert placed[0][0] == 1 and len(placed[0]) == 2
+    assert RACKS6[placed[0][1]] != RACKS6[1]
+    assert placed[1] == [3, 4] or placed[1][0] == 3 and 4 in placed[1]
+
+
+def test_decrease_drops_dead_broker_first():
+    placed = place_replicas({0: [1, 9, 2]}, {1: None, 2: None, 3: None}, 2)
+    assert placed[0] == [1, 2]
+
+
+def test_unchanged_rf_returns_current():
+    assert place_replicas({0: [1, 2]}, RACKS3, 2) == {0: [1, 2]}
+
+
+def test_new_partitions_are_placed_with_target_rf():
+    placed = place_replicas({0: [1]}, RACKS3, 3, new_partitions=2)
+    assert sorted(placed) == [0, 1, 2]
+    assert all(len(set(r)) == 3 for r in placed.values())
+    assert placed[1][0] != placed[2][0]
+
+
+def test_rf_above_brokers_refused():
+    with pytest.raises(ValueError) as err:
+        place_replicas({0: [1]}, {1: None}, 2)
+    assert "only 1" in str(err.value)
+
+
+# --- diff -----------------------------------------------------------------------------------
+
+def meta(name, assignment, internal=False):
+    return topic_state_from_metadata(dict(
+        error_code=0, name=name, is_internal=internal,
+        partitions=[dict(partition_index=p, leader_id=r[0], replica_nodes=r)
+                    for p, r in assignment.items()]))
+
+
+def cfg(**values):
+    return dict((k.replace("_", "."), dict(value=v, config_source="DYNAMIC_TOPIC_CONFIG"))
+                for k, v in values.items())
+
+
+def test_topic_state_missing():
+    assert topic_state_from_metadata(dict(error_code=3, name="x", partitions=[])) is None
+
+
+def test_plan_create_update_delete_unchanged():
+    desired = desired_topics(params(topics=[
+        dict(name="new", partitions=3, config={"retention.ms": "1d", "preallocate": None}),
+        dict(name="upd", partitions=4, config={"retention.ms": "2d"}),
+        dict(name="same", partitions=1, config={"retention.ms": "1d"}),
+        dict(name="gone", state="absent"),
+        dict(name="never", state="absent")]))
+    current = dict(new=None, upd=meta("upd", {0: [1], 1: [1]}), same=meta("same", {0: [1]}),
+                   gone=meta("gone", {0: [1]}), never=None)
+    configs = dict(upd=cfg(retention_ms="86400000"), same=cfg(retention_ms="86400000"))
+    plan = plan_changes(desired, current, configs, {1: None})
+    actions = dict((t["name"], t["action"]) for t in plan["topics"])
+    assert actions == dict(new="created", upd="updated", same="unchanged", gone="deleted",
+                           never="unchanged")
+    assert plan["create"] == dict(new=dict(num_partitions=3, replication_factor=-1,
+                                           configs={"retention.ms": "86400000"}))
+    assert plan["create_partitions"] == dict(upd=4)
+    assert plan["alter_configs"] == dict(upd={"retention.ms": "172800000"})
+    assert plan["delete"] == ["gone"]
+    upd = [t for t in plan["topics"] if t["name"] == "upd"][0]
+    assert upd["before"]["config"] == {"retention.ms": "86400000"}
+    assert upd["after"] == dict(partitions=4, replication_factor=1,
+                                config={"retention.ms": "172800000"})
+
+
+def test_plan_rerun_is_empty():
+    desired = desired_topics(params(name="t", partitions=1, replication_factor=1,
+                                    config={"cleanup.policy": ["delete", "compact"],
+                                            "min.cleanable.dirty.ratio": 0.5}))
+    plan = plan_changes(desired, dict(t=meta("t", {0: [1]})),
+                        dict(t=cfg(cleanup_policy="delete,compact",
+                                   min_cleanable_dirty_ratio="0.50")), {1: None})
+    assert plan_is_empty(plan)
+
+
+def test_plan_null_resets_only_topic_level_value():
+    desired = desired_topics(params(name="t", config={"retention.ms": None,
+                                                      "segment.ms": None}))
+    configs = dict(t=cfg(retention_ms="1000"))
+    configs["t"]["segment.ms"] = dict(value="604800000", config_source="DEFAULT_CONFIG")
+    plan = plan_changes(desired, dict(t=meta("t", {0: [1]})), configs, None)
+    assert plan["alter_configs"] == dict(t={"retention.ms": None})
+
+
+def test_plan_reset_undeclared():
+    desired = desired_topics(params(name="t", config={"retention.ms": "1000"}))
+    configs = dict(t=cfg(retention_ms="1000", segment_ms="5000"))
+    configs["t"]["min.insync.replicas"] = dict(value="1",
+                                               config_source="DYNAMIC_DEFAULT_BROKER_CONFIG")
+    current = dict(t=meta("t", {0: [1]}))
+    assert plan_is_empty(plan_changes(desired, current, configs, None))
+    plan = plan_changes(desired, current, configs, None, reset_undeclared_config=True)
+    assert plan["alter_configs"] == dict(t={"segment.ms": None})
+
+
+@pytest.mark.parametrize("spec, current, fragment", [
+    (dict(name="t", partitions=1), {0: [1], 1: [1]}, "decreasing to 1 is not possible"),
+    (dict(name="t", replication_factor=2), {0: [1]}, "larger than the 1 live broker"),
+    (dict(name="__consumer_offsets", config={"retention.ms": 1}), {0: [1]}, "internal"),
+    (dict(name="__consumer_offsets", state="absent"), {0: [1]}, "never deleted"),
+])
+def test_plan_refusals(spec, current, fragment):
+    desired = desired_topics(params(**spec))
+    name = spec["name"]
+    with pytest.raises(TopicValidationError) as err:
+        plan_changes(desired, {name: meta(name, current)},
+                     {name: cfg(retention_ms="5")}, {1: None})
+    assert fragment in str(err.value)
+
+
+def test_plan_internal_allowed_with_flag():
+    desired = desired_topics(params(name="__x", state="absent"))
+    plan = plan_changes(desired, {"__x": meta("__x", {0: [1]})}, {}, None,
+                        allow_internal_topics=True)
+    assert plan["delete"] == ["__x"]
+
+
+def test_plan_internal_unchanged_is_fine():
+    desired = desired_topics(params(name="__consumer_offsets", partitions=1))
+    plan = plan_changes(desired, {"__consumer_offsets": meta("__consumer_offsets", {0: [1]},
+                                                             internal=True)}, {}, None)
+    assert plan_is_empty(plan)
+
+
+def test_plan_collision_with_existing_topic():
+    desired = desired_topics(params(name="a_b"))
+    with pytest.raises(TopicValidationError) as err:
+        plan_changes(desired, {"a_b": None, "a.b": meta("a.b", {0: [1]})}, {}, None)
+    assert "collides with existing topic 'a.b'" in str(err.value)
+
+
+def test_plan_rf_change_and_partition_growth():
+    desired = desired_topics(params(name="t", partitions=3, replication_factor=3))
+    current = dict(t=meta("t", {0: [1], 1: [2]}))
+    plan = plan_changes(desired, current, {}, RACKS3)
+    assert sorted(plan["reassign"]["t"]) == [0, 1]
+    assert plan["reassign"]["t"][0][0] == 1 and plan["reassign"]["t"][1][0] == 2
+    growth = plan["create_partitions"]["t"]
+    assert growth["count"] == 3 and len(growth["assignments"]) == 1
+    assert sorted(growth["assignments"][0]) == [1, 2, 3]
+    record = plan["topics"][0]
+    assert "replication_factor: 1 -> 3" in record["changes"]
+    assert record["after"]["replicas"][0][0] == 1
+
+
+def test_plan_undeclared_skips_internal():
+    plan = plan_changes([], {"shop.x": meta("shop.x", {0: [1]}),
+                             "__shop": meta("__shop", {0: [1]})}, {}, None,
+                        undeclared=["shop.x", "__shop"])
+    assert plan["delete"] == ["shop.x"]
+
+
+# --- chunking -------------------------------------------------------------------------------
+
+def test_chunks_stay_under_budget():
+    specs = [("t%d" % i, dict(num_partitions=30, replication_factor=3, configs={"a": "1"}))
+             for i in range(500)]
+    chunks = chunk_by_cost(specs, create_record_cost)
+    assert sum(len(c) for c in chunks) == 500
+    for chunk in chunks:
+        assert sum(create_record_cost(v) for _k, v in chunk) <= RECORD_BUDGET
+    assert len(chunks) == 10
+
+
+def test_default_partitions_counted_conservatively():
+    assert create_record_cost(dict(num_partitions=-1, replication_factor=-1)) > 100
+
+
+def test_single_oversized_topic_gets_own_chunk():
+    chunks = chunk_by_cost([("big", 10 ** 6), ("small", 1)], lambda v: v)
+    assert chunks == [[("big", 10 ** 6)], [("small", 1)]]
