@@ -12,6 +12,8 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import logging
+import threading
 import traceback
 
 from ansible.module_utils.basic import AnsibleModule, env_fallback, missing_required_lib
@@ -24,6 +26,18 @@ except ImportError:  # pragma: no cover - reported by KafkaModule
     KafkaAdminClient = None
     kafka_errors = None
     KAFKA_IMPORT_ERROR = traceback.format_exc()
+
+try:
+    from kafka.net.sasl.oauth import AbstractTokenProvider as _TokenProviderBase
+except ImportError:  # older kafka-python layouts
+    try:
+        from kafka.sasl.oauth import AbstractTokenProvider as _TokenProviderBase
+    except ImportError:
+        _TokenProviderBase = object
+
+# Extra time on top of request_timeout_ms before the connection watchdog gives up. kafka-python
+# bounds the bootstrap loop but not a single TLS/SASL handshake that the peer never answers.
+CONNECT_GRACE_SECONDS = 5.0
 
 SECURITY_PROTOCOLS = ["PLAINTEXT", "SSL", "SASL_PLAINTEXT", "SASL_SSL"]
 SASL_MECHANISMS = ["PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512", "OAUTHBEARER", "AWS_MSK_IAM"]
@@ -48,9 +62,12 @@ def kafka_common_argument_spec():
         ssl_keyfile=dict(type="path", fallback=(env_fallback, ["KAFKA_SSL_KEYFILE"])),
         ssl_password=dict(type="str", no_log=True,
                           fallback=(env_fallback, ["KAFKA_SSL_PASSWORD"])),
-        ssl_check_hostname=dict(type="bool", default=True),
-        client_id=dict(type="str", default="specweave-kafka-ansible"),
-        request_timeout_ms=dict(type="int", default=30000),
+        ssl_check_hostname=dict(type="bool", default=True,
+                                fallback=(env_fallback, ["KAFKA_SSL_CHECK_HOSTNAME"])),
+        client_id=dict(type="str", default="specweave-kafka-ansible",
+                       fallback=(env_fallback, ["KAFKA_CLIENT_ID"])),
+        request_timeout_ms=dict(type="int", default=30000,
+                                fallback=(env_fallback, ["KAFKA_REQUEST_TIMEOUT_MS"])),
     )
 
 
@@ -65,10 +82,13 @@ def split_servers(servers):
     return result
 
 
-class _StaticTokenProvider(object):
-    """kafka-python OAUTHBEARER token provider for a token given as a module option."""
+class _StaticTokenProvider(_TokenProviderBase):
+    """kafka-python OAUTHBEARER token provider for a token given as a module option.
 
-    def __init__(self, token):
+    kafka-python refuses providers that do not derive from its ``AbstractTokenProvider``.
+    """
+
+    def __init__(self, token):  # pylint: disable=super-init-not-called
         self._token = token
 
     def token(self):
@@ -113,7 +133,12 @@ def validate_connection_params(params):
     for server in servers:
         host, sep, port = server.rpartition(":")
         if not sep or not host or not port.isdigit() or not 0 < int(port) < 65536:
-            problems.append("bootstrap server %r is not host:port" % server)
+            problems.append("bootstrap server %r is not host:port (port 1-65535), for example "
+                            "'broker1:9092'" % server)
+    timeout = params.get("request_timeout_ms")
+    if timeout is not None and timeout <= 0:
+        problems.append("request_timeout_ms must be a positive number of milliseconds, got %s"
+                        % timeout)
     protocol = params.get("security_protocol") or "PLAINTEXT"
     mechanism = params.get("sasl_mechanism")
     if protocol.startswith("SASL_") and not mechanism:
@@ -124,45 +149,119 @@ def validate_connection_params(params):
     if mechanism in ("PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512"):
         if not params.get("sasl_username") or params.get("sasl_password") is None:
             problems.append("sasl_mechanism %s needs sasl_username and sasl_password" % mechanism)
+    if not mechanism and (params.get("sasl_username") or params.get("sasl_password")):
+        problems.append("sasl_username/sasl_password are set but sasl_mechanism is not; set "
+                        "sasl_mechanism (e.g. SCRAM-SHA-512) and security_protocol SASL_SSL")
     if mechanism == "OAUTHBEARER" and not params.get("sasl_oauth_token"):
         problems.append("sasl_mechanism OAUTHBEARER needs sasl_oauth_token")
+    if mechanism == "AWS_MSK_IAM" and protocol != "SASL_SSL":
+        problems.append("sasl_mechanism AWS_MSK_IAM needs security_protocol SASL_SSL "
+                        "(MSK serves IAM authentication on its TLS listener, port 9098)")
     if bool(params.get("ssl_certfile")) != bool(params.get("ssl_keyfile")):
         problems.append("ssl_certfile and ssl_keyfile must be given together (client certificate)")
+    if not protocol.endswith("SSL"):
+        tls_options = [key for key in ("ssl_cafile", "ssl_certfile", "ssl_keyfile")
+                       if params.get(key)]
+        if tls_options:
+            problems.append("%s set but security_protocol is %s, which does not use TLS; set "
+                            "security_protocol SSL or SASL_SSL" % (", ".join(tls_options),
+                                                                    protocol))
     return problems
 
 
-def describe_error(exc, servers, operation=None):
-    """One clear sentence for a kafka-python exception: what failed, and how to fix it."""
+# Words in kafka-python's log lines / exception texts that identify the kind of failure.
+_TLS_MARKERS = ("ssl", "certificate", "handshake", "tls", "wrong version number")
+_AUTH_MARKERS = ("authenticat", "sasl", "invalid credentials", "invalid username or password")
+
+
+def _classify(texts):
+    """Return 'tls', 'auth' or None for a list of error texts (last one wins)."""
+    for text in reversed([t for t in texts if t]):
+        lowered = text.lower()
+        if any(marker in lowered for marker in _AUTH_MARKERS):
+            return "auth"
+        if any(marker in lowered for marker in _TLS_MARKERS):
+            return "tls"
+    return None
+
+
+def _version_text(broker_version):
+    if not broker_version:
+        return None
+    if isinstance(broker_version, (tuple, list)):
+        return ".".join(str(part) for part in broker_version)
+    return str(broker_version)
+
+
+def describe_error(exc, servers, operation=None, details=None, broker_version=None):
+    """One clear sentence for a kafka-python exception: what failed, and how to fix it.
+
+    ``details`` are recent warnings of the client library (the cause of a bootstrap timeout is
+    only logged there); ``broker_version`` is the version the client detected, if any.
+    """
     where = ", ".join(servers) if servers else "(no servers)"
     what = "%s failed" % operation if operation else "Kafka request failed"
     name = type(exc).__name__
-    text = str(exc)
+    text = str(exc) or name
+    details = [d for d in (details or []) if d]
+    last_detail = details[-1] if details else None
+    version = _version_text(broker_version)
+    kind = _classify([text]) or _classify(details)
     if kafka_errors is not None:
         unreachable = tuple(getattr(kafka_errors, n) for n in (
             "KafkaTimeoutError", "NoBrokersAvailable", "KafkaConnectionError")
             if hasattr(kafka_errors, n))
-        if isinstance(exc, unreachable):
-            lowered = text.lower()
-            if "ssl" in lowered or "certificate" in lowered:
-                return ("%s: TLS handshake with %s failed (%s). Check ssl_cafile, the broker "
-                        "certificate and ssl_check_hostname." % (what, where, text))
-            return ("%s: could not connect to any of the bootstrap servers %s within the "
-                    "timeout (%s: %s). Check that the brokers are running and reachable, and "
-                    "that security_protocol matches the listener." % (what, where, name, text))
         auth_failed = getattr(kafka_errors, "SaslAuthenticationFailedError", None)
-        if auth_failed is not None and isinstance(exc, auth_failed) or "Authentication" in name:
-            return ("%s: authentication to %s failed (%s: %s). Check sasl_mechanism, "
-                    "sasl_username and sasl_password." % (what, where, name, text))
+        if auth_failed is not None and isinstance(exc, auth_failed) or (
+                "Authentication" in name) or (isinstance(exc, unreachable) and kind == "auth"):
+            return ("%s: authentication to %s failed (%s). Check sasl_mechanism, sasl_username "
+                    "and sasl_password, and that the user exists on the cluster."
+                    % (what, where, last_detail if kind == "auth" and last_detail else
+                       "%s: %s" % (name, text)))
+        if isinstance(exc, unreachable):
+            if kind == "tls":
+                return ("%s: TLS handshake with %s failed (%s). Check ssl_cafile, the broker "
+                        "certificate, ssl_check_hostname, and that security_protocol matches "
+                        "the listener." % (what, where, last_detail or text))
+            cause = " Last error: %s." % last_detail if last_detail else ""
+            return ("%s: could not connect to any of the bootstrap servers %s within the "
+                    "timeout (%s: %s).%s Check that the brokers are running and reachable, and "
+                    "that security_protocol matches the listener." % (what, where, name, text,
+                                                                      cause))
         if isinstance(exc, kafka_errors.AuthorizationError) or "Authorization" in name:
             return ("%s: the principal is not authorized (%s: %s). Grant the needed ACLs or "
                     "connect as a super user." % (what, name, text))
         if isinstance(exc, kafka_errors.IncompatibleBrokerVersion) or "Unsupported" in name:
-            return ("%s: the broker at %s does not support this operation (%s: %s). It needs a "
-                    "newer Kafka version." % (what, where, name, text))
-    if "ssl" in name.lower() or "SSL" in text:
+            if operation == "connecting":
+                return ("%s: the server at %s answered but does not serve Kafka client "
+                        "requests (%s: %s). Is this a KRaft controller listener rather than a "
+                        "broker listener?" % (what, where, name, text))
+            return ("%s: the broker at %s%s does not support this operation (%s: %s). It needs "
+                    "a newer Kafka version." % (what, where,
+                                                " (Kafka %s)" % version if version else "",
+                                                name, text))
+    if kind == "tls" or "ssl" in name.lower():
         return "%s: TLS error talking to %s (%s: %s). Check the ssl_* options." % (
             what, where, name, text)
     return "%s against %s: %s: %s" % (what, where, name, text)
+
+
+class _RecentWarnings(logging.Handler):
+    """Keeps the last warnings of kafka-python: the cause of a failed bootstrap is only logged."""
+
+    def __init__(self, size=20):
+        logging.Handler.__init__(self, logging.WARNING)
+        self.size = size
+        self.messages = []
+
+    def emit(self, record):
+        try:
+            message = record.getMessage()
+        except Exception:  # a malformed log call must not break the module
+            return
+        if message not in self.messages:
+            self.messages.append(message)
+            del self.messages[:-self.size]
 
 
 class KafkaModule(object):
@@ -182,29 +281,74 @@ class KafkaModule(object):
         self.module = AnsibleModule(argument_spec=spec, **kwargs)
         self.params = self.module.params
         self._admin = None
+        self._warnings = _RecentWarnings()
         if KAFKA_IMPORT_ERROR:
             self.module.fail_json(msg=missing_required_lib("kafka-python>=3.0.0"),
                                   exception=KAFKA_IMPORT_ERROR)
         problems = validate_connection_params(self.params)
         if problems:
             self.module.fail_json(msg="Invalid connection options: " + "; ".join(problems))
+        kafka_logger = logging.getLogger("kafka")
+        kafka_logger.addHandler(self._warnings)
+        if kafka_logger.level == logging.NOTSET or kafka_logger.level > logging.WARNING:
+            kafka_logger.setLevel(logging.WARNING)
 
     @property
     def servers(self):
         return split_servers(self.params.get("bootstrap_servers"))
 
+    @property
+    def connect_timeout(self):
+        """Seconds the connection watchdog waits for the client to bootstrap."""
+        return (self.params.get("request_timeout_ms") or 30000) / 1000.0 + CONNECT_GRACE_SECONDS
+
     def admin(self):
         if self._admin is None:
-            try:
-                self._admin = KafkaAdminClient(**client_config(self.params))
-            except Exception as exc:  # library errors are many; all end in one message
-                self.fail(exc, "connecting")
+            outcome = {}
+            config = client_config(self.params)
+
+            def connect():
+                try:
+                    outcome["admin"] = KafkaAdminClient(**config)
+                except Exception as exc:  # library errors are many; all end in one message
+                    outcome["error"] = exc
+                    outcome["traceback"] = traceback.format_exc()
+
+            worker = threading.Thread(target=connect, name="specweave-kafka-connect")
+            worker.daemon = True
+            worker.start()
+            worker.join(self.connect_timeout)
+            if worker.is_alive():
+                self.module.fail_json(msg=self._hang_message())
+            if "error" in outcome:
+                self.module.fail_json(
+                    msg=describe_error(outcome["error"], self.servers, "connecting",
+                                       details=self._warnings.messages),
+                    exception=outcome["traceback"])
+            self._admin = outcome["admin"]
         return self._admin
 
+    def _hang_message(self):
+        detail = " Last error: %s." % self._warnings.messages[-1] if self._warnings.messages else ""
+        return ("connecting failed: no answer from the bootstrap servers %s within %d ms "
+                "(the connection opened but the Kafka/TLS/SASL handshake never completed).%s "
+                "Check that security_protocol (%s) matches the listener on that port."
+                % (", ".join(self.servers), self.connect_timeout * 1000, detail,
+                   self.params.get("security_protocol") or "PLAINTEXT"))
+
+    def broker_version(self):
+        """Kafka version the client detected, as a string (None before connecting)."""
+        try:
+            return _version_text(self._admin._manager.broker_version)
+        except Exception:  # private attribute of kafka-python; best effort only
+            return None
+
     def fail(self, exc, operation=None, **result):
+        version = self.broker_version() if self._admin is not None else None
+        message = describe_error(exc, self.servers, operation, details=self._warnings.messages,
+                                 broker_version=version)
         self.close()
-        self.module.fail_json(msg=describe_error(exc, self.servers, operation),
-                              exception=traceback.format_exc(), **result)
+        self.module.fail_json(msg=message, exception=traceback.format_exc(), **result)
 
     def operation(self, name, **result):
         return _Operation(self, name, result)
