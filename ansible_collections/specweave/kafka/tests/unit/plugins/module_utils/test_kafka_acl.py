@@ -1,0 +1,146 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, specweave.kafka developers
+# Apache License 2.0 (see LICENSE or https://www.apache.org/licenses/LICENSE-2.0)
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import pytest
+
+from ansible_collections.specweave.kafka.plugins.module_utils.kafka_acl import (
+    AclKey,
+    AclValidationError,
+    chunks,
+    compute_changes,
+    describe_filter,
+    expand_binding,
+    expand_bindings,
+    normalize_operation,
+    parse_scope,
+    relevant,
+)
+
+
+def binding(**overrides):
+    base = dict(principal="User:alice", host="*", resource_type="topic", resource_name="orders",
+                pattern_type="literal", operations=["read"], permission="allow")
+    base.update(overrides)
+    return base
+
+
+def key(principal="User:alice", resource_type="topic", name="orders", operation="read",
+        permission="allow", pattern="literal", host="*"):
+    return AclKey(principal, host, resource_type, name, pattern, operation, permission)
+
+
+@pytest.mark.parametrize("raw, expected", [
+    ("read", "read"), ("READ", "read"), ("DescribeConfigs", "describe_configs"),
+    ("describe-configs", "describe_configs"), ("IDEMPOTENT_WRITE", "idempotent_write"),
+    ("All", "all"), ("reed", None), ("", None),
+])
+def test_normalize_operation(raw, expected):
+    assert normalize_operation(raw) == expected
+
+
+def test_expand_binding_one_acl_per_operation():
+    acls = expand_binding(binding(operations=["Read", "describe"]))
+    assert acls == [key(operation="read"), key(operation="describe")]
+
+
+def test_cluster_name_defaults():
+    acls = expand_binding(binding(resource_type="cluster", resource_name=None,
+                                  operations=["idempotent_write"]))
+    assert acls == [key(resource_type="cluster", name="kafka-cluster",
+                        operation="idempotent_write")]
+
+
+@pytest.mark.parametrize("overrides, message", [
+    (dict(principal="alice"), "malformed"),
+    (dict(principal="User: alice "), "malformed"),
+    (dict(principal=" User:alice"), "malformed"),
+    (dict(principal="User:al\nice"), "malformed"),
+    (dict(principal=""), "principal is required"),
+    (dict(host="broker.example.com"), "not an IP address"),
+    (dict(operations=["fly"]), "unknown operation 'fly'"),
+    (dict(operations=[]), "at least one operation"),
+    (dict(resource_type="group", operations=["write"]), "does not apply to resource_type group"),
+    (dict(resource_type="transactional_id", operations=["read"]), "does not apply"),
+    (dict(resource_type="user", operations=["read"]), "does not apply"),
+    (dict(resource_type="table"), "resource_type 'table'"),
+    (dict(pattern_type="match"), "pattern_type 'match'"),
+    (dict(resource_name=""), "resource_name is required"),
+    (dict(resource_name="*", pattern_type="prefixed"), "wildcard only"),
+    (dict(resource_type="cluster", resource_name="other"), "always named kafka-cluster"),
+    (dict(permission="maybe"), "not allow or deny"),
+])
+def test_invalid_bindings(overrides, message):
+    with pytest.raises(AclValidationError, match=message):
+        expand_binding(binding(**overrides))
+
+
+def test_expand_bindings_rejects_empty_and_names_the_index():
+    with pytest.raises(AclValidationError, match="at least one binding"):
+        expand_bindings([])
+    with pytest.raises(AclValidationError, match=r"acls\[1\]"):
+        expand_bindings([binding(), binding(operations=["nope"])])
+
+
+def test_ipv6_host_normalised():
+    assert expand_binding(binding(host="::0001"))[0].host == "::1"
+
+
+def test_present_creates_missing_only():
+    desired = set([key(), key(operation="describe")])
+    current = set([key(), key(principal="User:bob")])
+    create, delete = compute_changes(desired, current)
+    assert create == [key(operation="describe")]
+    assert delete == []
+
+
+def test_absent_deletes_declared_existing():
+    desired = set([key(), key(operation="describe")])
+    create, delete = compute_changes(desired, set([key(), key(principal="User:bob")]), "absent")
+    assert (create, delete) == ([], [key()])
+
+
+def test_exclusive_principal_scope_touches_nothing_outside():
+    desired = set([key()])
+    current = set([key(), key(operation="write"), key(principal="User:bob", operation="write")])
+    scope = parse_scope(dict(principals=["User:alice"]))
+    create, delete = compute_changes(desired, current, "present", scope)
+    assert create == [] and delete == [key(operation="write")]
+
+
+def test_exclusive_resource_scope():
+    desired = set([key()])
+    current = set([key(principal="User:bob"), key(principal="User:bob", name="other")])
+    scope = parse_scope(dict(resources=[dict(resource_type="topic", resource_name="orders")]))
+    create, delete = compute_changes(desired, current, "present", scope)
+    assert create == [key()] and delete == [key(principal="User:bob")]
+    assert relevant(current, desired, scope) == [key(principal="User:bob")]
+
+
+def test_exclusive_needs_a_scope():
+    with pytest.raises(AclValidationError, match="exclusive needs"):
+        parse_scope(dict(principals=[], resources=[]))
+    assert parse_scope(None) is None
+
+
+@pytest.mark.parametrize("desired, scope, expected", [
+    ([key(), key(operation="write")], None,
+     dict(principal="User:alice", resource=("topic", "orders", "literal"))),
+    ([key(), key(principal="User:bob")], None, dict(resource=("topic", "orders", "literal"))),
+    ([key(), key(name="x")], None, dict(principal="User:alice")),
+    ([key(), key(principal="User:bob", name="x")], None, {}),
+    ([key()], (set(["User:alice"]), set()), dict(principal="User:alice")),
+    ([key()], (set(), set([("topic", "orders", "literal")])),
+     dict(resource=("topic", "orders", "literal"))),
+    ([key()], (set(["User:alice"]), set([("topic", "orders", "literal")])), {}),
+])
+def test_describe_filter_is_narrowest_covering(desired, scope, expected):
+    assert describe_filter(set(desired), scope) == expected
+
+
+def test_chunks():
+    assert [len(c) for c in chunks(range(12001))] == [5000, 5000, 2001]
