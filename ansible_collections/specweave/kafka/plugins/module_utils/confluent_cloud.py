@@ -120,7 +120,7 @@ def error_details(payload):
 def describe_http_error(status, method, path, payload, attempts=1):
     """One sentence for a failed call: what failed, Confluent's detail, and how to fix it."""
     reason = HTTP_REASONS.get(status, "HTTP error")
-    details = "; ".join(error_details(payload)) or "no error detail in the response"
+    details = "; ".join(error_details(payload)).rstrip(".") or "no error detail in the response"
     what = "Confluent Cloud %s %s failed with HTTP %s %s: %s." % (method, path, status, reason,
                                                                    details)
     hints = {
@@ -326,9 +326,16 @@ ENV_ID_RE = re.compile(r"^env-[A-Za-z0-9]+$")
 CLUSTER_ID_RE = re.compile(r"^lkc-[A-Za-z0-9]+$")
 
 
-def pick_by_name(items, name, what, name_key="display_name"):
-    """The one item whose display name is ``name``; None if none; error text if several."""
-    matches = [item for item in items if item.get(name_key) == name]
+def display_name(item):
+    """Display name of an API object: top level (environments, accounts) or in ``spec``."""
+    if "display_name" in item:
+        return item.get("display_name")
+    return (item.get("spec") or {}).get("display_name")
+
+
+def pick_by_name(items, name, what):
+    """The one item whose display name is ``name``; None if none; error if several."""
+    matches = [item for item in items if display_name(item) == name]
     if len(matches) > 1:
         raise ConfluentCloudError(
             "%d %ss are named %r (%s); name is ambiguous, give the id instead." % (

@@ -191,8 +191,7 @@ def find_key(client, owner_id, resource_id, name):
     if resource_id is None:
         keys = [k for k in keys
                 if ((k.get("spec") or {}).get("resource") or {}).get("id") in (None, "cloud")]
-    return pick_by_name([dict(k, display_name=(k.get("spec") or {}).get("display_name"))
-                         for k in keys], name, "API key")
+    return pick_by_name(keys, name, "API key")
 
 
 def run(ccm):

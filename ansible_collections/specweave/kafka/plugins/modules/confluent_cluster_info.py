@@ -77,6 +77,7 @@ clusters:
 from ansible_collections.specweave.kafka.plugins.module_utils.confluent_cloud import (
     ConfluentCloudModule,
     cluster_view,
+    display_name,
     require_environment,
 )
 
@@ -90,7 +91,7 @@ def run(ccm):
     else:
         found = client.list_clusters(env_id)
     if ccm.params["name"] is not None:
-        found = [c for c in found if (c.get("spec") or {}).get("display_name") == ccm.params["name"]]
+        found = [c for c in found if display_name(c) == ccm.params["name"]]
     return dict(changed=False, environment=env_id, clusters=[cluster_view(c) for c in found])
 
 

@@ -1,0 +1,345 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, specweave.kafka developers
+# Apache License 2.0 (see LICENSE or https://www.apache.org/licenses/LICENSE-2.0)
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import io
+import json
+
+import pytest
+
+from ansible.module_utils.six.moves.urllib.error import HTTPError, URLError
+
+from ansible_collections.specweave.kafka.plugins.module_utils import confluent_cloud as cc
+
+
+# ---- pure helpers ---------------------------------------------------------------------------
+
+@pytest.mark.parametrize("value,expected", [
+    (None, None), ("", None), ("3", 3.0), (" 0 ", 0.0), ("1.5", 1.5), ("-4", 0.0),
+    ("not a date", None),
+])
+def test_parse_retry_after(value, expected):
+    assert cc.parse_retry_after(value) == expected
+
+
+def test_parse_retry_after_http_date_is_in_the_future():
+    assert cc.parse_retry_after("Wed, 01 Jan 2100 00:00:00 GMT") > 1000
+    assert cc.parse_retry_after("Wed, 01 Jan 2000 00:00:00 GMT") == 0.0
+
+
+@pytest.mark.parametrize("attempt,retry_after,expected", [
+    (0, None, 1.0), (1, None, 2.0), (3, None, 8.0), (10, None, 30.0),
+    (0, 7.0, 7.0), (5, 0.0, 0.0), (0, 10000.0, cc.MAX_RETRY_AFTER),
+])
+def test_retry_delay(attempt, retry_after, expected):
+    assert cc.retry_delay(attempt, retry_after) == expected
+
+
+@pytest.mark.parametrize("payload,expected", [
+    ({"errors": [{"detail": "a"}, {"title": "b"}, {"code": "c"}, {}]}, ["a", "b", "c"]),
+    ({"errors": [{"detail": "bad", "source": {"pointer": "/spec/region"}}]},
+     ["bad (at /spec/region)"]),
+    ({"message": "plain"}, ["plain"]),
+    ("text body", ["text body"]),
+    (None, []),
+])
+def test_error_details(payload, expected):
+    assert cc.error_details(payload) == expected
+
+
+@pytest.mark.parametrize("status,words", [
+    (400, "check the module options"),
+    (401, "api_key and api_secret"),
+    (403, "lacks the role"),
+    (404, "does not exist"),
+    (409, "conflicts with the current state"),
+    (429, "gave up after 3 attempts"),
+    (503, "server error; gave up after 3 attempts"),
+])
+def test_describe_http_error_names_detail_and_fix(status, words):
+    text = cc.describe_http_error(status, "POST", "/cmk/v2/clusters",
+                                  {"errors": [{"detail": "the detail."}]}, attempts=3)
+    assert "HTTP %d" % status in text and "the detail" in text and words in text
+    assert "detail.." not in text
+
+
+def test_page_token_and_url():
+    assert cc.page_token_from("https://api.confluent.cloud/x?page_size=2&page_token=abc") == "abc"
+    assert cc.page_token_from(None) is None
+    assert cc.page_token_from("https://api.confluent.cloud/x") is None
+    url = cc.build_url("http://h/", "/iam/v2/service-accounts",
+                       {"display_name": ["a b", "c"], "page_size": 2, "x": None, "f": True})
+    assert url == ("http://h/iam/v2/service-accounts?display_name=a+b&display_name=c&f=true"
+                   "&page_size=2")
+
+
+# ---- client ---------------------------------------------------------------------------------
+
+class FakeResponse(object):
+    def __init__(self, status, body, headers=None):
+        self.status = status
+        self.body = body
+        self.headers = headers or {}
+
+    def getcode(self):
+        return self.status
+
+    def read(self):
+        return self.body
+
+
+class ScriptedOpener(object):
+    """Replays a list of (status, payload, headers); records the calls."""
+
+    def __init__(self, script):
+        self.script = list(script)
+        self.calls = []
+
+    def __call__(self, url, **kwargs):
+        self.calls.append((kwargs["method"], url, kwargs.get("data")))
+        step = self.script.pop(0)
+        if isinstance(step, Exception):
+            raise step
+        status, payload, headers = step
+        body = json.dumps(payload).encode() if payload is not None else b""
+        if status >= 400:
+            raise HTTPError(url, status, "error", headers, io.BytesIO(body))
+        return FakeResponse(status, body, headers)
+
+
+def client(script, **kwargs):
+    sleeps = []
+    opener = ScriptedOpener(script)
+    return cc.ConfluentCloudClient("key", "secret", api_url="http://fake", opener=opener,
+                                   sleep=sleeps.append, **kwargs), opener, sleeps
+
+
+def test_retries_honour_retry_after_then_succeed():
+    c, opener, sleeps = client([(429, None, {"Retry-After": "3"}), (503, None, {}),
+                                (200, {"id": "env-1"}, {})])
+    assert c.request("GET", "/org/v2/environments/env-1") == {"id": "env-1"}
+    assert sleeps == [3.0, 2.0]
+    assert [r["status"] for r in c.retries] == [429, 503]
+    assert len(opener.calls) == 3
+
+
+def test_retries_are_bounded_and_fail_clearly():
+    c, opener, sleeps = client([(429, {"errors": [{"detail": "slow down"}]}, {})] * 3,
+                               max_retries=2)
+    with pytest.raises(cc.ConfluentCloudError) as caught:
+        c.request("GET", "/org/v2/environments")
+    assert caught.value.status == 429 and "slow down" in str(caught.value)
+    assert "3 attempts" in str(caught.value) and sleeps == [1.0, 2.0]
+
+
+@pytest.mark.parametrize("status", [400, 401, 403, 409])
+def test_client_errors_are_not_retried(status):
+    c, opener, sleeps = client([(status, {"errors": [{"detail": "why %d" % status}]}, {})])
+    with pytest.raises(cc.ConfluentCloudError) as caught:
+        c.request("POST", "/iam/v2/service-accounts", body={"display_name": "x"})
+    assert caught.value.status == status and "why %d" % status in str(caught.value)
+    assert sleeps == [] and len(opener.calls) == 1
+
+
+def test_connection_errors_are_retried_then_reported():
+    c, opener, sleeps = client([URLError("refused")] * 2, max_retries=1)
+    with pytest.raises(cc.ConfluentCloudError) as caught:
+        c.request("GET", "/org/v2/environments")
+    assert "Could not reach Confluent Cloud" in str(caught.value) and "refused" in str(caught.value)
+
+
+def test_get_returns_none_on_404():
+    c, opener, sleeps = client([(404, {"errors": [{"detail": "nope"}]}, {})])
+    assert c.get("/org/v2/environments/env-x") is None
+
+
+def test_list_follows_page_tokens_on_the_configured_host():
+    next_url = "https://api.confluent.cloud/org/v2/environments?page_size=2&page_token=%s"
+    c, opener, sleeps = client([
+        (200, {"data": [{"id": 1}, {"id": 2}], "metadata": {"next": next_url % "p2"}}, {}),
+        (200, {"data": [{"id": 3}, {"id": 4}], "metadata": {"next": next_url % "p3"}}, {}),
+        (200, {"data": [{"id": 5}], "metadata": {"next": None}}, {}),
+    ])
+    assert [item["id"] for item in c.list("/org/v2/environments")] == [1, 2, 3, 4, 5]
+    urls = [call[1] for call in opener.calls]
+    assert all(url.startswith("http://fake/org/v2/environments?") for url in urls)
+    assert "page_token" not in urls[0] and "page_token=p2" in urls[1] and "page_token=p3" in urls[2]
+
+
+def test_list_stops_on_a_repeated_token():
+    loop = {"data": [{"id": 1}], "metadata": {"next": "https://x/y?page_token=same"}}
+    c, opener, sleeps = client([(200, loop, {}), (200, loop, {})])
+    assert len(c.list("/org/v2/environments")) == 2 and len(opener.calls) == 2
+
+
+def test_requests_carry_basic_auth_and_json():
+    seen = {}
+
+    def opener(url, **kwargs):
+        seen.update(kwargs)
+        return FakeResponse(201, b'{"id": "sa-1"}')
+    c = cc.ConfluentCloudClient("KEY", "SECRET", opener=opener)
+    c.request("POST", "/iam/v2/service-accounts", body={"display_name": "a"})
+    assert seen["url_username"] == "KEY" and seen["url_password"] == "SECRET"
+    assert seen["force_basic_auth"] is True
+    assert seen["headers"]["Content-Type"] == "application/json"
+    assert json.loads(seen["data"]) == {"display_name": "a"}
+
+
+# ---- lookups --------------------------------------------------------------------------------
+
+def test_pick_by_name():
+    items = [{"id": "a", "display_name": "x"}, {"id": "b", "spec": {"display_name": "y"}},
+             {"id": "c", "display_name": "y"}]
+    assert cc.pick_by_name(items, "x", "thing")["id"] == "a"
+    assert cc.pick_by_name(items, "z", "thing") is None
+    with pytest.raises(cc.ConfluentCloudError) as caught:
+        cc.pick_by_name(items, "y", "thing")
+    assert "ambiguous" in str(caught.value) and "b, c" in str(caught.value)
+
+
+# ---- environments ---------------------------------------------------------------------------
+
+def test_environment_changes():
+    view = {"id": "env-1", "name": "a", "stream_governance": "ESSENTIALS"}
+    assert cc.environment_changes(view, "a", None) == {}
+    assert cc.environment_changes(view, "b", "ADVANCED") == {
+        "name": ("a", "b"), "stream_governance": ("ESSENTIALS", "ADVANCED")}
+    with pytest.raises(cc.ConfluentCloudError):
+        cc.environment_changes(dict(view, stream_governance="ADVANCED"), "a", "ESSENTIALS")
+    assert cc.environment_body("p", "ADVANCED") == {
+        "display_name": "p", "stream_governance_config": {"package": "ADVANCED"}}
+
+
+# ---- clusters -------------------------------------------------------------------------------
+
+CURRENT = dict(id="lkc-1", name="orders", cluster_type="Standard", cloud="AWS",
+               region="us-east-1", availability="SINGLE_ZONE", cku=None, max_ecku=2,
+               deletion_protection=False)
+
+
+@pytest.mark.parametrize("params,words", [
+    (dict(region="eu-west-1"), "region cannot change"),
+    (dict(cloud="GCP"), "cloud cannot change"),
+    (dict(availability="MULTI_ZONE"), "availability cannot change"),
+    (dict(cluster_type="Basic"), "cannot be downgraded from Standard to Basic"),
+    (dict(cluster_type="Dedicated"), "cannot change from Standard to Dedicated"),
+    (dict(cluster_type="Enterprise"), "cannot change from Standard to Enterprise"),
+])
+def test_cluster_refusals(params, words):
+    refusals = cc.cluster_refusals(CURRENT, params)
+    assert len(refusals) == 1 and words in refusals[0]
+
+
+def test_cluster_refusals_allow_same_values_and_basic_to_standard():
+    assert cc.cluster_refusals(CURRENT, dict(CURRENT)) == []
+    assert cc.cluster_refusals(dict(CURRENT, cluster_type="Basic"),
+                               dict(cluster_type="Standard")) == []
+
+
+@pytest.mark.parametrize("params,expected", [
+    (dict(), {}),
+    (dict(name="orders", max_ecku=2, deletion_protection=False), {}),
+    (dict(max_ecku=4), {"max_ecku": (2, 4)}),
+    (dict(name="renamed", deletion_protection=True),
+     {"name": ("orders", "renamed"), "deletion_protection": (False, True)}),
+])
+def test_cluster_changes(params, expected):
+    assert cc.cluster_changes(CURRENT, params) == expected
+
+
+def test_cluster_patch_body_sends_only_changes_with_environment():
+    basic = dict(CURRENT, cluster_type="Basic", max_ecku=None)
+    changes = cc.cluster_changes(basic, dict(cluster_type="Standard", max_ecku=3))
+    assert cc.cluster_patch_body(basic, changes, "env-1") == {"spec": {
+        "environment": {"id": "env-1"}, "config": {"kind": "Standard", "max_ecku": 3}}}
+    dedicated = dict(CURRENT, cluster_type="Dedicated", cku=2, max_ecku=None)
+    changes = cc.cluster_changes(dedicated, dict(cku=4, deletion_protection=True))
+    assert cc.cluster_patch_body(dedicated, changes, "env-1") == {"spec": {
+        "environment": {"id": "env-1"}, "config": {"kind": "Dedicated", "cku": 4},
+        "deletion_protection": True}}
+
+
+@pytest.mark.parametrize("params,words", [
+    (dict(cluster_type="Dedicated", availability="MULTI_ZONE", cku=1), "at least 2 CKUs"),
+    (dict(cluster_type="Dedicated", max_ecku=2, cku=2), "sized with cku"),
+    (dict(cluster_type="Standard", cku=2), "Dedicated clusters only"),
+    (dict(cluster_type="Basic", availability="MULTI_ZONE"), "single zone only"),
+    (dict(cluster_type="Enterprise", availability="HIGH", max_ecku=1), "at least 2"),
+    (dict(cku=0), "cku must be at least 1"),
+])
+def test_validate_cluster_params(params, words):
+    problems = cc.validate_cluster_params(params)
+    assert any(words in p for p in problems), problems
+
+
+def test_cluster_view_prefers_public_endpoint():
+    cluster = {"id": "lkc-1", "spec": {
+        "display_name": "a", "config": {"kind": "Dedicated", "cku": 2},
+        "kafka_bootstrap_endpoint": "SASL_SSL://old:9092", "http_endpoint": "https://old",
+        "environment": {"id": "env-1"},
+        "endpoints": {"PRIVATE_LINK": {"kafka_bootstrap_endpoint": "pl:9092",
+                                       "http_endpoint": "https://pl"},
+                      "PUBLIC": {"kafka_bootstrap_endpoint": "pub:9092",
+                                 "http_endpoint": "https://pub"}}},
+        "status": {"phase": "PROVISIONED", "cku": 2}}
+    view = cc.cluster_view(cluster)
+    assert view["bootstrap_servers"] == "pub:9092" and view["rest_endpoint"] == "https://pub"
+    assert view["cku"] == 2 and view["environment"] == "env-1" and view["current_cku"] == 2
+    del cluster["spec"]["endpoints"]
+    assert cc.cluster_view(cluster)["bootstrap_servers"] == "old:9092"
+
+
+class PhaseClient(object):
+    def __init__(self, phases):
+        self.phases = list(phases)
+
+    def get_cluster(self, cluster_id, env_id):
+        phase = self.phases.pop(0) if len(self.phases) > 1 else self.phases[0]
+        return None if phase is None else {"id": cluster_id, "status": {"phase": phase}}
+
+
+def test_wait_for_cluster_reports_phases():
+    cluster, history = cc.wait_for_cluster(
+        PhaseClient(["PROVISIONING", "PROVISIONING", "PROVISIONED"]), "lkc-1", "env-1",
+        timeout=60, interval=0, sleep=lambda s: None)
+    assert history == ["PROVISIONING", "PROVISIONED"]
+
+
+@pytest.mark.parametrize("phases,words", [
+    (["PROVISIONING", "FAILED"], "failed to provision"),
+    (["PROVISIONING"], "still PROVISIONING after 5 seconds"),
+    ([None], "disappeared"),
+])
+def test_wait_for_cluster_errors(phases, words):
+    ticks = iter(range(0, 1000, 3))
+    with pytest.raises(cc.ConfluentCloudError) as caught:
+        cc.wait_for_cluster(PhaseClient(phases), "lkc-1", "env-1", timeout=5, interval=0,
+                            clock=lambda: next(ticks), sleep=lambda s: None)
+    assert words in str(caught.value)
+
+
+# ---- API keys -------------------------------------------------------------------------------
+
+def test_api_key_view_and_body():
+    key = {"id": "K1", "spec": {"display_name": "k", "owner": {"id": "sa-1"},
+                                "resource": {"id": "lkc-1", "environment": "env-1"},
+                                "secret": "s3cr3t"}}
+    assert "secret" not in cc.api_key_view(key)
+    assert cc.api_key_view(key, secret="s3cr3t")["secret"] == "s3cr3t"
+    assert cc.api_key_create_body("sa-1", "lkc-1", "env-1", "k") == {"spec": {
+        "owner": {"id": "sa-1"}, "resource": {"id": "lkc-1", "environment": "env-1"},
+        "display_name": "k"}}
+    assert cc.api_key_create_body("sa-1") == {"spec": {"owner": {"id": "sa-1"}}}
+
+
+def test_argument_spec_secrets_are_no_log_with_env_fallbacks():
+    spec = cc.confluent_cloud_argument_spec()
+    assert spec["api_key"]["no_log"] and spec["api_secret"]["no_log"]
+    assert spec["api_secret"]["fallback"][1] == ["CONFLUENT_CLOUD_API_SECRET"]
+    assert spec["api_key"]["fallback"][1] == ["CONFLUENT_CLOUD_API_KEY"]
+    assert spec["api_url"]["default"] == "https://api.confluent.cloud"

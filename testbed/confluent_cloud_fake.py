@@ -1,0 +1,609 @@
+"""A stateful local stand-in for the Confluent Cloud control plane, held to the official specs.
+
+Confluent Cloud has no emulator. ``ConfluentCloudFake`` serves the endpoints the confluent_*
+modules use (org v2 environments, cmk v2 clusters, iam v2 service accounts, iam v2 api-keys) on
+127.0.0.1 and a free port, and validates EVERY request it receives and EVERY response it sends
+against the official OpenAPI documents in ``../shared/reference/confluent-cloud-openapi/`` with
+``openapi-core``. A request that does not match the spec is answered 400 and recorded in
+``violations``; a response of the fake that does not match is recorded too, so a test that asserts
+``fake.violations == []`` fails on any contract drift on either side.
+
+Behaviour modelled on the documented API: clusters are PROVISIONING for ``provisioning_polls``
+reads before PROVISIONED; lists are paginated with ``metadata.next`` page tokens (the page size is
+capped at ``page_size_cap`` so small data sets span several pages); service account names are
+unique (409); a cluster cannot be patched while it is provisioning (409) nor deleted while its
+deletion protection is on (409); deleting an environment deletes its clusters. ``inject()`` queues
+faults such as 429 with Retry-After or 503.
+"""
+import base64
+import json
+import os
+import random
+import string
+import threading
+import time
+import warnings
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import parse_qsl, urlsplit
+
+from testbed.kafka import REPO, free_port
+
+SPEC_DIR_ENV = "SPECWEAVE_CONFLUENT_OPENAPI_DIR"
+PUBLIC_HOST = "https://api.confluent.cloud"
+SPEC_FILES = {"cmk": "cmk-v2.yaml", "org": "org-v2.yaml", "iam": "iam-v2.yaml",
+              "apikeys": "apikeys-v2.yaml"}
+
+
+def spec_dir():
+    """Folder of the official specs; raises a clear error when it is missing."""
+    folder = os.environ.get(SPEC_DIR_ENV) or os.path.join(
+        os.path.dirname(REPO), "shared", "reference", "confluent-cloud-openapi")
+    missing = [name for name in SPEC_FILES.values()
+               if not os.path.isfile(os.path.join(folder, name))]
+    if missing:
+        raise FileNotFoundError(
+            "Confluent Cloud OpenAPI specs not found: %s missing in %s. They are expected in "
+            "shared/reference/confluent-cloud-openapi/ beside the checkout (or set %s)."
+            % (", ".join(missing), folder, SPEC_DIR_ENV))
+    return folder
+
+
+def spec_key(path):
+    if path.startswith("/cmk/v2/"):
+        return "cmk"
+    if path.startswith("/org/v2/"):
+        return "org"
+    if path.startswith("/iam/v2/api-keys"):
+        return "apikeys"
+    if path.startswith("/iam/v2/"):
+        return "iam"
+    return None
+
+
+class ContractValidator(object):
+    """openapi-core validation of requests and responses against the Confluent Cloud specs."""
+
+    _cache = {}
+    _lock = threading.Lock()
+
+    def __init__(self, folder=None):
+        self.folder = folder or spec_dir()
+
+    def spec(self, key):
+        import yaml
+        from openapi_core import OpenAPI
+        path = os.path.join(self.folder, SPEC_FILES[key])
+        with self._lock:
+            if path not in self._cache:
+                with open(path) as handle:
+                    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+                    self._cache[path] = OpenAPI.from_dict(yaml.load(handle, Loader=loader))
+            return self._cache[path]
+
+    @staticmethod
+    def _request(method, path, query, headers, body):
+        from openapi_core.testing import MockRequest
+        content_type = headers.get("Content-Type") or headers.get("content-type") \
+            or "application/json"
+        return MockRequest(PUBLIC_HOST, method.lower(), path, args=list(query),
+                           headers=dict(headers), data=body or None,
+                           content_type=content_type.split(";")[0] if body else None)
+
+    def validate_request(self, method, path, query, headers, body):
+        key = spec_key(path)
+        if key is None:
+            return ["%s %s: no Confluent Cloud spec covers this path" % (method, path)]
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            result = self.spec(key).unmarshal_request(
+                self._request(method, path, query, headers, body))
+        return ["%s %s request: %s" % (method, path, _explain(error)) for error in result.errors]
+
+    def validate_response(self, method, path, query, headers, body, status, resp_headers,
+                          resp_body):
+        from openapi_core.testing import MockResponse
+        key = spec_key(path)
+        if key is None:
+            return []
+        response = MockResponse(resp_body or b"", status_code=status,
+                                headers=dict(resp_headers),
+                                content_type="application/json" if resp_body else None)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            result = self.spec(key).unmarshal_response(
+                self._request(method, path, query, headers, body), response)
+        return ["%s %s response %s: %s" % (method, path, status, _explain(error))
+                for error in result.errors]
+
+
+def _explain(error):
+    text = str(error)
+    cause = error.__cause__
+    details = getattr(cause, "schema_errors", None)
+    if details:
+        text += " [" + "; ".join(getattr(d, "message", str(d)) for d in details) + "]"
+    return text
+
+
+def _random_id(prefix, length=6, alphabet=string.ascii_lowercase + string.digits):
+    return prefix + "".join(random.choice(alphabet) for _ in range(length))
+
+
+def _now():
+    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+
+
+def _failure(status, detail, code=None):
+    return {"errors": [{"id": _random_id("", 12), "status": str(status),
+                        "code": code or "error", "detail": detail}]}
+
+
+class ApiError(Exception):
+    def __init__(self, status, detail, headers=None):
+        super(ApiError, self).__init__(detail)
+        self.status = status
+        self.detail = detail
+        self.headers = headers or {}
+
+
+class ConfluentCloudFake(object):
+    def __init__(self, api_key="CCFAKEKEY0000001", api_secret="fake-cloud-secret",
+                 page_size_cap=2, provisioning_polls=2, validate=True):
+        self.api_key = api_key
+        self.api_secret = api_secret
+        self.page_size_cap = page_size_cap
+        self.provisioning_polls = provisioning_polls
+        self.validator = ContractValidator() if validate else None
+        self.lock = threading.RLock()
+        self.violations = []
+        self.log = []
+        self.validated = 0
+        self.faults = []
+        self.environments = {}
+        self.clusters = {}
+        self.service_accounts = {}
+        self.api_keys = {}
+        self._polls_left = {}
+        self._server = None
+        self._thread = None
+        self.port = None
+
+    # ---- lifecycle --------------------------------------------------------------------
+
+    def start(self):
+        self.port = free_port()
+        fake = self
+
+        class Handler(_Handler):
+            pass
+        Handler.fake = fake
+        self._server = ThreadingHTTPServer(("127.0.0.1", self.port), Handler)
+        self._server.daemon_threads = True
+        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        self._thread.start()
+        return self
+
+    def stop(self):
+        if self._server is not None:
+            self._server.shutdown()
+            self._server.server_close()
+            self._server = None
+
+    @property
+    def url(self):
+        return "http://127.0.0.1:%d" % self.port
+
+    def env(self):
+        """Environment variables that point the modules at this fake."""
+        return {"CONFLUENT_CLOUD_API_URL": self.url, "CONFLUENT_CLOUD_API_KEY": self.api_key,
+                "CONFLUENT_CLOUD_API_SECRET": self.api_secret}
+
+    def inject(self, method, path_prefix, status, headers=None, detail=None, times=1):
+        """Answer the next ``times`` matching requests with ``status`` instead of serving them."""
+        with self.lock:
+            self.faults.append(dict(method=method.upper(), prefix=path_prefix, status=status,
+                                    headers=headers or {}, detail=detail, left=times))
+
+    def requests_to(self, method, path_prefix):
+        return [entry for entry in self.log
+                if entry["method"] == method and entry["path"].startswith(path_prefix)]
+
+    def add_environment(self, name):
+        """Create an environment directly in the fake's state (test set-up); returns its id."""
+        with self.lock:
+            return self._environments("POST", None, {}, [], {"display_name": name})[1]["id"]
+
+    def remove_environment(self, env_id):
+        with self.lock:
+            if env_id in self.environments:
+                self._environments("DELETE", env_id, {}, [], None)
+
+    def take_violations(self):
+        with self.lock:
+            found, self.violations = self.violations, []
+        return found
+
+    # ---- object builders --------------------------------------------------------------
+
+    def _ref(self, kind, api, obj_id, env_id=None, path=None):
+        related = "%s/%s/%s" % (PUBLIC_HOST, path or api, obj_id)
+        crn = "crn://confluent.cloud/organization=0f2b3d4e-0000-4000-8000-000000000001"
+        if env_id:
+            crn += "/environment=%s" % env_id
+        ref = {"id": obj_id, "related": related,
+               "resource_name": "%s/%s=%s" % (crn, kind.lower(), obj_id)}
+        if env_id:
+            ref["environment"] = env_id
+        return ref
+
+    def _meta(self, self_path, resource_name):
+        return {"self": PUBLIC_HOST + self_path, "resource_name": resource_name,
+                "created_at": _now(), "updated_at": _now()}
+
+    def _cluster_endpoints(self, cluster):
+        spec = cluster["spec"]
+        host = "pkc-%s.%s.%s.confluent.cloud" % (cluster["id"][4:], spec["region"],
+                                                  spec["cloud"].lower())
+        spec["kafka_bootstrap_endpoint"] = "SASL_SSL://%s:9092" % host
+        spec["http_endpoint"] = "https://%s:443" % host
+        spec["api_endpoint"] = "https://pkac-%s.%s.%s.confluent.cloud" % (
+            cluster["id"][4:], spec["region"], spec["cloud"].lower())
+        spec["endpoints"] = {"PUBLIC": {"kafka_bootstrap_endpoint": "%s:9092" % host,
+                                        "http_endpoint": "https://%s:443" % host,
+                                        "connection_type": "PUBLIC"}}
+
+    # ---- dispatch ---------------------------------------------------------------------
+
+    def handle(self, method, path, query, headers, body):
+        """Returns (status, headers, body bytes)."""
+        entry = dict(method=method, path=path, query=query, status=None)
+        self.log.append(entry)
+        if self.validator is not None:
+            problems = self.validator.validate_request(method, path, query, headers, body)
+            if problems:
+                with self.lock:
+                    self.violations.extend(problems)
+                status, out_headers, payload = 400, {}, _failure(400, "; ".join(problems),
+                                                                 "contract_violation")
+                entry["status"] = status
+                return status, out_headers, json.dumps(payload).encode()
+        status, out_headers, payload = self._serve(method, path, query, headers, body)
+        raw = json.dumps(payload).encode() if payload is not None else b""
+        if self.validator is not None:
+            problems = self.validator.validate_response(method, path, query, headers, body,
+                                                        status, out_headers, raw)
+            self.validated += 1
+            if problems:
+                with self.lock:
+                    self.violations.extend(problems)
+        entry["status"] = status
+        return status, out_headers, raw
+
+    def _serve(self, method, path, query, headers, body):
+        if not self._authorized(headers):
+            return 401, {"WWW-Authenticate": 'Basic realm="Confluent Cloud"'}, _failure(
+                401, "Invalid API Key", "unauthenticated")
+        with self.lock:
+            for fault in self.faults:
+                if fault["left"] > 0 and fault["method"] == method and \
+                        path.startswith(fault["prefix"]):
+                    fault["left"] -= 1
+                    payload = None
+                    if fault["status"] != 429:
+                        payload = _failure(fault["status"], fault["detail"] or "injected fault")
+                    return fault["status"], dict(fault["headers"]), payload
+            try:
+                data = json.loads(body) if body else None
+                status, payload = self._route(method, path, dict(query), query, data)
+                return status, {}, payload
+            except ApiError as exc:
+                return exc.status, exc.headers, _failure(exc.status, exc.detail)
+
+    def _authorized(self, headers):
+        value = headers.get("Authorization") or headers.get("authorization") or ""
+        if not value.startswith("Basic "):
+            return False
+        try:
+            user, _, password = base64.b64decode(value[6:]).decode().partition(":")
+        except ValueError:
+            return False
+        return user == self.api_key and password == self.api_secret
+
+    def _route(self, method, path, q, query_pairs, data):
+        parts = path.strip("/").split("/")
+        collection = "/".join(parts[:3])
+        obj_id = parts[3] if len(parts) > 3 else None
+        table = {
+            "org/v2/environments": self._environments,
+            "cmk/v2/clusters": self._clusters,
+            "iam/v2/service-accounts": self._service_accounts,
+            "iam/v2/api-keys": self._api_keys,
+        }.get(collection)
+        if table is None:
+            raise ApiError(404, "no such endpoint %s in this fake" % path)
+        return table(method, obj_id, q, query_pairs, data)
+
+    def _page(self, path, kind, api_version, items, q):
+        size = min(int(q.get("page_size") or 10), self.page_size_cap)
+        start = 0
+        if q.get("page_token"):
+            try:
+                start = int(base64.urlsafe_b64decode(q["page_token"].encode()).decode())
+            except ValueError:
+                raise ApiError(400, "invalid page_token")
+        page = items[start:start + size]
+        meta = {"first": PUBLIC_HOST + path, "next": None, "total_size": len(items)}
+        if start + size < len(items):
+            token = base64.urlsafe_b64encode(str(start + size).encode()).decode()
+            meta["next"] = "%s%s?page_size=%d&page_token=%s" % (PUBLIC_HOST, path, size, token)
+        return 200, {"api_version": api_version, "kind": kind, "metadata": meta, "data": page}
+
+    # ---- environments -----------------------------------------------------------------
+
+    def _environments(self, method, obj_id, q, pairs, data):
+        path = "/org/v2/environments"
+        if obj_id is None and method == "GET":
+            return self._page(path, "EnvironmentList", "org/v2",
+                              list(self.environments.values()), q)
+        if obj_id is None and method == "POST":
+            env_id = _random_id("env-", 5)
+            env = {"api_version": "org/v2", "kind": "Environment", "id": env_id,
+                   "display_name": data["display_name"],
+                   "stream_governance_config": {
+                       "package": (data.get("stream_governance_config") or {}).get(
+                           "package", "ESSENTIALS")},
+                   "metadata": self._meta(
+                       "%s/%s" % (path, env_id),
+                       "crn://confluent.cloud/organization=0f2b3d4e/environment=%s" % env_id)}
+            self.environments[env_id] = env
+            return 201, env
+        env = self.environments.get(obj_id)
+        if env is None:
+            raise ApiError(404, "Environment %s not found" % obj_id)
+        if method == "GET":
+            return 200, env
+        if method == "PATCH":
+            if "display_name" in data:
+                env["display_name"] = data["display_name"]
+            if data.get("stream_governance_config"):
+                if env["stream_governance_config"]["package"] == "ADVANCED" and \
+                        data["stream_governance_config"]["package"] == "ESSENTIALS":
+                    raise ApiError(400, "Stream Governance package cannot be downgraded")
+                env["stream_governance_config"] = data["stream_governance_config"]
+            env["metadata"]["updated_at"] = _now()
+            return 200, env
+        if method == "DELETE":
+            for cluster_id in [c for c, v in self.clusters.items()
+                               if v["spec"]["environment"]["id"] == obj_id]:
+                del self.clusters[cluster_id]
+            del self.environments[obj_id]
+            return 204, None
+        raise ApiError(405, "method not allowed")
+
+    # ---- clusters ---------------------------------------------------------------------
+
+    def _tick(self, cluster):
+        left = self._polls_left.get(cluster["id"], 0)
+        if cluster["status"]["phase"] == "PROVISIONING":
+            if left <= 0:
+                cluster["status"]["phase"] = "PROVISIONED"
+                self._cluster_endpoints(cluster)
+            else:
+                self._polls_left[cluster["id"]] = left - 1
+
+    def _clusters(self, method, obj_id, q, pairs, data):
+        path = "/cmk/v2/clusters"
+        if obj_id is None and method == "GET":
+            env_id = q.get("environment")
+            if env_id not in self.environments:
+                raise ApiError(403, "Forbidden Access: environment %s" % env_id)
+            items = [c for c in self.clusters.values()
+                     if c["spec"]["environment"]["id"] == env_id]
+            for cluster in items:
+                self._tick(cluster)
+            return self._page(path, "ClusterList", "cmk/v2", items, q)
+        if obj_id is None and method == "POST":
+            spec = data["spec"]
+            env_id = spec["environment"]["id"]
+            if env_id not in self.environments:
+                raise ApiError(403, "Forbidden Access: environment %s" % env_id)
+            config = dict(spec["config"])
+            if config["kind"] == "Basic" and spec["availability"] in ("MULTI_ZONE", "HIGH"):
+                raise ApiError(400, "Basic clusters only support SINGLE_ZONE availability")
+            if config["kind"] == "Dedicated" and spec["availability"] == "MULTI_ZONE" and \
+                    config.get("cku", 0) < 2:
+                raise ApiError(400, "MULTI_ZONE dedicated clusters must have at least two CKUs")
+            cluster_id = _random_id("lkc-", 5)
+            cluster = {
+                "api_version": "cmk/v2", "kind": "Cluster", "id": cluster_id,
+                "metadata": self._meta("%s/%s" % (path, cluster_id),
+                                       "crn://confluent.cloud/organization=0f2b3d4e/"
+                                       "environment=%s/cloud-cluster=%s" % (env_id, cluster_id)),
+                "spec": {"display_name": spec["display_name"],
+                         "availability": spec["availability"], "cloud": spec["cloud"],
+                         "region": spec["region"], "config": config,
+                         "deletion_protection": bool(spec.get("deletion_protection", False)),
+                         "environment": self._ref("environment", "org/v2/environments", env_id,
+                                                  env_id)},
+                "status": {"phase": "PROVISIONING"},
+            }
+            if config["kind"] == "Dedicated":
+                cluster["status"]["cku"] = config["cku"]
+            self.clusters[cluster_id] = cluster
+            self._polls_left[cluster_id] = self.provisioning_polls
+            return 202, cluster
+        cluster = self.clusters.get(obj_id)
+        if cluster is None:
+            raise ApiError(404, "Kafka cluster %s not found" % obj_id)
+        if method == "GET":
+            if q.get("environment") != cluster["spec"]["environment"]["id"]:
+                raise ApiError(404, "Kafka cluster %s not found in environment %s"
+                               % (obj_id, q.get("environment")))
+            self._tick(cluster)
+            return 200, cluster
+        if method == "PATCH":
+            spec = data["spec"]
+            if spec["environment"]["id"] != cluster["spec"]["environment"]["id"]:
+                raise ApiError(404, "Kafka cluster %s not found in environment %s"
+                               % (obj_id, spec["environment"]["id"]))
+            if cluster["status"]["phase"] != "PROVISIONED":
+                raise ApiError(409, "Kafka cluster %s is %s; it can be updated once it is "
+                               "PROVISIONED" % (obj_id, cluster["status"]["phase"]))
+            if "availability" in spec and spec["availability"] != cluster["spec"]["availability"]:
+                raise ApiError(400, "availability cannot be updated")
+            if "config" in spec:
+                old, new = cluster["spec"]["config"]["kind"], spec["config"]["kind"]
+                if old != new and (old, new) != ("Basic", "Standard"):
+                    raise ApiError(400, "cluster type cannot be changed from %s to %s"
+                                   % (old, new))
+                cluster["spec"]["config"] = dict(spec["config"])
+                if new == "Dedicated":
+                    cluster["status"]["cku"] = spec["config"]["cku"]
+            if "display_name" in spec:
+                cluster["spec"]["display_name"] = spec["display_name"]
+            if "deletion_protection" in spec:
+                cluster["spec"]["deletion_protection"] = spec["deletion_protection"]
+            cluster["metadata"]["updated_at"] = _now()
+            return 200, cluster
+        if method == "DELETE":
+            if q.get("environment") != cluster["spec"]["environment"]["id"]:
+                raise ApiError(404, "Kafka cluster %s not found in environment %s"
+                               % (obj_id, q.get("environment")))
+            if cluster["spec"].get("deletion_protection"):
+                raise ApiError(409, "Kafka cluster %s has deletion protection enabled" % obj_id)
+            del self.clusters[obj_id]
+            return 204, None
+        raise ApiError(405, "method not allowed")
+
+    # ---- service accounts -------------------------------------------------------------
+
+    def _service_accounts(self, method, obj_id, q, pairs, data):
+        path = "/iam/v2/service-accounts"
+        if obj_id is None and method == "GET":
+            names = [v for k, v in pairs if k == "display_name"]
+            items = [sa for sa in self.service_accounts.values()
+                     if not names or sa["display_name"] in names]
+            return self._page(path, "ServiceAccountList", "iam/v2", items, q)
+        if obj_id is None and method == "POST":
+            if any(sa["display_name"] == data["display_name"]
+                   for sa in self.service_accounts.values()):
+                raise ApiError(409, "Service name is already in use.")
+            sa_id = _random_id("sa-", 6)
+            account = {"api_version": "iam/v2", "kind": "ServiceAccount", "id": sa_id,
+                       "display_name": data["display_name"],
+                       "description": data.get("description", ""),
+                       "metadata": self._meta("%s/%s" % (path, sa_id),
+                                              "crn://confluent.cloud/organization=0f2b3d4e/"
+                                              "service-account=%s" % sa_id)}
+            self.service_accounts[sa_id] = account
+            return 201, account
+        account = self.service_accounts.get(obj_id)
+        if account is None:
+            raise ApiError(404, "Service account %s not found" % obj_id)
+        if method == "GET":
+            return 200, account
+        if method == "PATCH":
+            if "display_name" in data and data["display_name"] != account["display_name"]:
+                raise ApiError(400, "display_name cannot be updated")
+            if "description" in data:
+                account["description"] = data["description"]
+            return 200, account
+        if method == "DELETE":
+            for key_id in [k for k, v in self.api_keys.items()
+                           if v["spec"]["owner"]["id"] == obj_id]:
+                del self.api_keys[key_id]
+            del self.service_accounts[obj_id]
+            return 204, None
+        raise ApiError(405, "method not allowed")
+
+    # ---- api keys ---------------------------------------------------------------------
+
+    def _public_key(self, key):
+        shown = json.loads(json.dumps(key))
+        shown["spec"].pop("secret", None)
+        return shown
+
+    def _api_keys(self, method, obj_id, q, pairs, data):
+        path = "/iam/v2/api-keys"
+        if obj_id is None and method == "GET":
+            items = [self._public_key(k) for k in self.api_keys.values()
+                     if (not q.get("spec.owner") or k["spec"]["owner"]["id"] == q["spec.owner"])
+                     and (not q.get("spec.resource")
+                          or k["spec"]["resource"]["id"] == q["spec.resource"])]
+            return self._page(path, "ApiKeyList", "iam/v2", items, q)
+        if obj_id is None and method == "POST":
+            spec = data["spec"]
+            owner_id = spec["owner"]["id"]
+            if owner_id not in self.service_accounts:
+                raise ApiError(400, "owner %s is not a service account of this organization"
+                               % owner_id)
+            resource = spec.get("resource")
+            key_id = "".join(random.choice(string.ascii_uppercase + string.digits)
+                             for _ in range(16))
+            if resource:
+                cluster = self.clusters.get(resource["id"])
+                if cluster is None:
+                    raise ApiError(400, "resource %s not found" % resource["id"])
+                env_id = cluster["spec"]["environment"]["id"]
+                res_ref = self._ref("cloud-cluster", "cmk/v2/clusters", resource["id"], env_id)
+                res_ref["kind"] = "Cluster"
+                res_ref["api_version"] = "cmk/v2"
+            else:
+                res_ref = {"id": "cloud", "related": PUBLIC_HOST + "/cloud",
+                           "resource_name": "crn://confluent.cloud/organization=0f2b3d4e",
+                           "kind": "Cloud"}
+            owner_ref = self._ref("service-account", "iam/v2/service-accounts", owner_id)
+            owner_ref["kind"] = "ServiceAccount"
+            owner_ref["api_version"] = "iam/v2"
+            key = {"api_version": "iam/v2", "kind": "ApiKey", "id": key_id,
+                   "metadata": self._meta("%s/%s" % (path, key_id),
+                                          "crn://confluent.cloud/organization=0f2b3d4e/"
+                                          "api-key=%s" % key_id),
+                   "spec": {"display_name": spec.get("display_name", ""),
+                            "description": spec.get("description", ""),
+                            "owner": owner_ref, "resource": res_ref,
+                            "secret": "".join(random.choice(string.ascii_letters + string.digits)
+                                              for _ in range(64))}}
+            self.api_keys[key_id] = key
+            return 202, key
+        key = self.api_keys.get(obj_id)
+        if key is None:
+            raise ApiError(404, "API key %s not found" % obj_id)
+        if method == "GET":
+            return 200, self._public_key(key)
+        if method == "PATCH":
+            for field in ("display_name", "description"):
+                if field in (data.get("spec") or {}):
+                    key["spec"][field] = data["spec"][field]
+            return 200, self._public_key(key)
+        if method == "DELETE":
+            del self.api_keys[obj_id]
+            return 204, None
+        raise ApiError(405, "method not allowed")
+
+
+class _Handler(BaseHTTPRequestHandler):
+    fake = None
+    protocol_version = "HTTP/1.1"
+
+    def log_message(self, *args):  # keep pytest output clean
+        pass
+
+    def _do(self):
+        parsed = urlsplit(self.path)
+        length = int(self.headers.get("Content-Length") or 0)
+        body = self.rfile.read(length) if length else b""
+        query = parse_qsl(parsed.query, keep_blank_values=True)
+        status, headers, raw = self.fake.handle(self.command, parsed.path, query,
+                                                dict(self.headers.items()), body)
+        self.send_response(status)
+        for name, value in headers.items():
+            self.send_header(name, str(value))
+        if raw:
+            self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(raw)))
+        self.end_headers()
+        if raw:
+            self.wfile.write(raw)
+
+    do_GET = do_POST = do_PATCH = do_DELETE = do_PUT = _do

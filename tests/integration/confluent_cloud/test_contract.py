@@ -1,0 +1,93 @@
+"""Contract tests: what the modules' pure functions build is what the official specs accept,
+and the validator really rejects what they do not (so the lifecycle tests can fail)."""
+import base64
+import json
+import urllib.error
+import urllib.request
+
+import pytest
+
+from ansible_collections.specweave.kafka.plugins.module_utils import confluent_cloud as cc_utils
+from testbed.confluent_cloud_fake import ContractValidator
+
+BASE = dict(name="orders", cloud="AWS", region="us-east-1", availability="SINGLE_ZONE",
+            cku=None, max_ecku=None, zones=None, deletion_protection=None)
+
+
+@pytest.fixture(scope="module")
+def validator():
+    return ContractValidator()
+
+
+def _post(validator, path, body, method="POST", query=()):
+    return validator.validate_request(method, path, list(query),
+                                      {"Content-Type": "application/json"},
+                                      json.dumps(body).encode())
+
+
+@pytest.mark.parametrize("overrides", [
+    dict(cluster_type="Basic"),
+    dict(cluster_type="Standard", max_ecku=4, deletion_protection=True),
+    dict(cluster_type="Enterprise", availability="HIGH", max_ecku=2),
+    dict(cluster_type="Freight", availability="HIGH", max_ecku=10),
+    dict(cluster_type="Dedicated", availability="MULTI_ZONE", cku=2,
+         zones=["use1-az1", "use1-az2", "use1-az4"]),
+])
+def test_cluster_create_bodies_match_cmk_v2(validator, overrides):
+    params = dict(BASE, **overrides)
+    assert cc_utils.validate_cluster_params(params) == []
+    body = cc_utils.cluster_create_body(params, "env-abc12")
+    assert _post(validator, "/cmk/v2/clusters", body) == []
+
+
+@pytest.mark.parametrize("current,params", [
+    (dict(cluster_type="Basic", max_ecku=None, cku=None, name="a", deletion_protection=False),
+     dict(cluster_type="Standard", max_ecku=4, name="b", deletion_protection=True)),
+    (dict(cluster_type="Dedicated", cku=2, max_ecku=None, name="a", deletion_protection=True),
+     dict(cluster_type="Dedicated", cku=4, deletion_protection=False)),
+])
+def test_cluster_patch_bodies_match_cmk_v2(validator, current, params):
+    changes = cc_utils.cluster_changes(current, params)
+    body = cc_utils.cluster_patch_body(current, changes, "env-abc12")
+    assert _post(validator, "/cmk/v2/clusters/lkc-abc12", body, "PATCH") == []
+
+
+def test_other_bodies_match_their_specs(validator):
+    assert _post(validator, "/org/v2/environments",
+                 cc_utils.environment_body("prod", "ADVANCED")) == []
+    assert _post(validator, "/org/v2/environments/env-abc12",
+                 cc_utils.environment_body(None, "ADVANCED"), "PATCH") == []
+    assert _post(validator, "/iam/v2/service-accounts",
+                 {"display_name": "app", "description": "x"}) == []
+    assert _post(validator, "/iam/v2/api-keys",
+                 cc_utils.api_key_create_body("sa-abc123", "lkc-abc12", "env-abc12", "k", "d")) == []
+    assert _post(validator, "/iam/v2/api-keys",
+                 cc_utils.api_key_create_body("sa-abc123", None, None, "cloud-key")) == []
+    assert _post(validator, "/iam/v2/api-keys/ABCDEF", {"spec": {"display_name": "k2"}},
+                 "PATCH") == []
+
+
+def test_validator_rejects_what_the_spec_forbids(validator):
+    # the checks the lifecycle tests rely on do fail on non-conforming traffic
+    assert _post(validator, "/cmk/v2/clusters", {"spec": {"display_name": "x"}})
+    assert _post(validator, "/cmk/v2/clusters/lkc-1", {"spec": {"display_name": "x"}}, "PATCH")
+    assert _post(validator, "/iam/v2/api-keys", {"spec": {"display_name": "no owner"}})
+    assert validator.validate_request("GET", "/cmk/v2/clusters", [], {}, b"")  # no environment
+    assert validator.validate_request("GET", "/org/v2/environments", [("page_size", "1000")],
+                                      {}, b"")
+    bad = json.dumps({"api_version": "cmk/v2", "kind": "Cluster", "id": "lkc-1",
+                      "spec": {"display_name": "x"}}).encode()
+    assert validator.validate_response("GET", "/cmk/v2/clusters/lkc-1",
+                                       [("environment", "env-1")], {}, b"", 200, {}, bad)
+
+
+def test_fake_answers_a_non_conforming_request_with_400_and_records_it(cc):
+    request = urllib.request.Request(
+        cc.url + "/cmk/v2/clusters", method="POST", data=b'{"spec": {"display_name": "x"}}',
+        headers={"Content-Type": "application/json", "Authorization": "Basic " +
+                 base64.b64encode(("%s:%s" % (cc.api_key, cc.api_secret)).encode()).decode()})
+    with pytest.raises(urllib.error.HTTPError) as caught:
+        urllib.request.urlopen(request, timeout=10)
+    assert caught.value.code == 400
+    assert "region" in json.loads(caught.value.read())["errors"][0]["detail"]
+    assert any("required property" in v for v in cc.take_violations())
