@@ -428,3 +428,64 @@ def test_default_partitions_counted_conservatively():
 def test_single_oversized_topic_gets_own_chunk():
     chunks = chunk_by_cost([("big", 10 ** 6), ("small", 1)], lambda v: v)
     assert chunks == [[("big", 10 ** 6)], [("small", 1)]]
+
+
+# --- apply with partial failures (fake admin client, broker answers as kafka-python returns) --
+
+class _Result(object):
+    def __init__(self, name, error_code=0, error_message=None):
+        self.name = name
+        self.error_code = error_code
+        self.error_message = error_message
+
+
+class _Partitions(object):
+    def __init__(self, results):
+        self.results = results
+
+
+class FakeAdmin(object):
+    def __init__(self, reject):
+        self.reject = reject
+        self.calls = []
+
+    def create_topics(self, topics, **kwargs):
+        self.calls.append(("create_topics", sorted(topics)))
+        return dict(topics=[dict(name=n, error_code=37 if n in self.reject else 0,
+                                 error_message="rejected" if n in self.reject else None)
+                            for n in topics])
+
+    def create_partitions(self, topics, **kwargs):
+        self.calls.append(("create_partitions", sorted(topics)))
+        return _Partitions([_Result(n, 37 if n in self.reject else 0) for n in topics])
+
+    def alter_configs(self, resources, **kwargs):
+        self.calls.append(("alter_configs", sorted(r.name for r in resources)))
+        return dict(topic=dict((r.name, "PolicyViolationError: no" if r.name in self.reject
+                                else "OK") for r in resources))
+
+    def delete_topics(self, topics, **kwargs):
+        self.calls.append(("delete_topics", sorted(topics)))
+        return dict(topics=[dict(name=n, error_code=0) for n in topics])
+
+
+def test_apply_reports_exactly_what_failed():
+    from ansible_collections.specweave.kafka.plugins.module_utils.kafka_topic import apply_plan
+    desired = desired_topics(params(topics=[
+        dict(name="new1"), dict(name="new2"),
+        dict(name="grow", partitions=3, config={"retention.ms": 5}),
+        dict(name="cfg", config={"retention.ms": 5}), dict(name="old", state="absent")]))
+    current = dict(new1=None, new2=None, grow=meta("grow", {0: [1]}), cfg=meta("cfg", {0: [1]}),
+                   old=meta("old", {0: [1]}))
+    plan = plan_changes(desired, current, dict(grow=cfg(retention_ms="1"), cfg=cfg(retention_ms="1")),
+                        None)
+    admin = FakeAdmin(reject={"new2", "grow", "cfg"})
+    outcomes, report = apply_plan(admin, plan, 1000)
+    failed = dict((n, o["failed"]) for n, o in outcomes.items() if o["failed"])
+    assert sorted(failed) == ["cfg", "grow", "new2"]
+    assert failed["grow"][0].startswith("create partitions")
+    assert failed["cfg"][0].startswith("alter config")
+    # a topic whose partitions failed does not get its config altered afterwards
+    assert ("alter_configs", ["cfg"]) in admin.calls
+    assert ("delete_topics", ["old"]) in admin.calls
+    assert report is None
