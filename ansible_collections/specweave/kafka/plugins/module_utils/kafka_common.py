@@ -203,6 +203,8 @@ def describe_error(exc, servers, operation=None, details=None, broker_version=No
     what = "%s failed" % operation if operation else "Kafka request failed"
     name = type(exc).__name__
     text = str(exc) or name
+    # kafka-python's broker errors already read "[Error 58] SaslAuthenticationFailedError: ..."
+    named = text if name in text else "%s: %s" % (name, text)
     details = [d for d in (details or []) if d]
     last_detail = details[-1] if details else None
     version = _version_text(broker_version)
@@ -216,8 +218,7 @@ def describe_error(exc, servers, operation=None, details=None, broker_version=No
                 "Authentication" in name) or (isinstance(exc, unreachable) and kind == "auth"):
             return ("%s: authentication to %s failed (%s). Check sasl_mechanism, sasl_username "
                     "and sasl_password, and that the user exists on the cluster."
-                    % (what, where, last_detail if kind == "auth" and last_detail else
-                       "%s: %s" % (name, text)))
+                    % (what, where, last_detail if kind == "auth" and last_detail else named))
         if isinstance(exc, unreachable):
             if kind == "tls":
                 return ("%s: TLS handshake with %s failed (%s). Check ssl_cafile, the broker "
@@ -225,25 +226,24 @@ def describe_error(exc, servers, operation=None, details=None, broker_version=No
                         "the listener." % (what, where, last_detail or text))
             cause = " Last error: %s." % last_detail if last_detail else ""
             return ("%s: could not connect to any of the bootstrap servers %s within the "
-                    "timeout (%s: %s).%s Check that the brokers are running and reachable, and "
-                    "that security_protocol matches the listener." % (what, where, name, text,
-                                                                      cause))
+                    "timeout (%s).%s Check that the brokers are running and reachable, and "
+                    "that security_protocol matches the listener." % (what, where, named, cause))
         if isinstance(exc, kafka_errors.AuthorizationError) or "Authorization" in name:
-            return ("%s: the principal is not authorized (%s: %s). Grant the needed ACLs or "
-                    "connect as a super user." % (what, name, text))
+            return ("%s: the principal is not authorized (%s). Grant the needed ACLs or "
+                    "connect as a super user." % (what, named))
         if isinstance(exc, kafka_errors.IncompatibleBrokerVersion) or "Unsupported" in name:
             if operation == "connecting":
                 return ("%s: the server at %s answered but does not serve Kafka client "
-                        "requests (%s: %s). Is this a KRaft controller listener rather than a "
-                        "broker listener?" % (what, where, name, text))
-            return ("%s: the broker at %s%s does not support this operation (%s: %s). It needs "
+                        "requests (%s). Is this a KRaft controller listener rather than a "
+                        "broker listener?" % (what, where, named))
+            return ("%s: the broker at %s%s does not support this operation (%s). It needs "
                     "a newer Kafka version." % (what, where,
                                                 " (Kafka %s)" % version if version else "",
-                                                name, text))
+                                                named))
     if kind == "tls" or "ssl" in name.lower():
-        return "%s: TLS error talking to %s (%s: %s). Check the ssl_* options." % (
-            what, where, name, text)
-    return "%s against %s: %s: %s" % (what, where, name, text)
+        return "%s: TLS error talking to %s (%s). Check the ssl_* options." % (
+            what, where, named)
+    return "%s against %s: %s" % (what, where, named)
 
 
 class _RecentWarnings(logging.Handler):

@@ -1,0 +1,203 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, specweave.kafka developers
+# Apache License 2.0 (see LICENSE or https://www.apache.org/licenses/LICENSE-2.0)
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import pytest
+
+from kafka import errors as kafka_errors
+
+from ansible_collections.specweave.kafka.plugins.module_utils.kafka_common import (
+    client_config, describe_error, kafka_common_argument_spec, split_servers,
+    validate_connection_params)
+
+BASE = dict(bootstrap_servers=["b1:9092"], security_protocol=None, sasl_mechanism=None,
+            sasl_username=None, sasl_password=None, sasl_oauth_token=None, ssl_cafile=None,
+            ssl_certfile=None, ssl_keyfile=None, ssl_password=None, ssl_check_hostname=True,
+            client_id="specweave-kafka-ansible", request_timeout_ms=30000)
+
+
+def params(**overrides):
+    result = dict(BASE)
+    result.update(overrides)
+    return result
+
+
+@pytest.mark.parametrize("given, expected", [
+    (None, []),
+    ([], []),
+    (["b1:9092"], ["b1:9092"]),
+    (["b1:9092,b2:9092"], ["b1:9092", "b2:9092"]),
+    (["b1:9092, b2:9092 ,", " b3:9093"], ["b1:9092", "b2:9092", "b3:9093"]),
+    (["[::1]:9092"], ["[::1]:9092"]),
+])
+def test_split_servers(given, expected):
+    assert split_servers(given) == expected
+
+
+def test_argument_spec_secrets_and_env_fallbacks():
+    spec = kafka_common_argument_spec()
+    for secret in ("sasl_password", "sasl_oauth_token", "ssl_password"):
+        assert spec[secret]["no_log"] is True
+    for option, variable in (("bootstrap_servers", "KAFKA_BOOTSTRAP_SERVERS"),
+                             ("security_protocol", "KAFKA_SECURITY_PROTOCOL"),
+                             ("sasl_password", "KAFKA_SASL_PASSWORD"),
+                             ("ssl_check_hostname", "KAFKA_SSL_CHECK_HOSTNAME"),
+                             ("client_id", "KAFKA_CLIENT_ID"),
+                             ("request_timeout_ms", "KAFKA_REQUEST_TIMEOUT_MS")):
+        assert spec[option]["fallback"][1] == [variable]
+
+
+@pytest.mark.parametrize("overrides, expected", [
+    (dict(), dict(bootstrap_servers=["b1:9092"], security_protocol="PLAINTEXT",
+                  request_timeout_ms=30000, bootstrap_timeout_ms=30000,
+                  client_id="specweave-kafka-ansible", ssl_check_hostname=True)),
+    (dict(bootstrap_servers=["b1:9092,b2:9092"], request_timeout_ms=5000, client_id="me"),
+     dict(bootstrap_servers=["b1:9092", "b2:9092"], request_timeout_ms=5000,
+          bootstrap_timeout_ms=5000, client_id="me")),
+    (dict(security_protocol="SASL_SSL", sasl_mechanism="SCRAM-SHA-512", sasl_username="u",
+          sasl_password="p", ssl_cafile="/ca.pem"),
+     dict(security_protocol="SASL_SSL", sasl_mechanism="SCRAM-SHA-512",
+          sasl_plain_username="u", sasl_plain_password="p", ssl_cafile="/ca.pem")),
+    (dict(security_protocol="SSL", ssl_certfile="/c.pem", ssl_keyfile="/k.pem",
+          ssl_password="kp", ssl_check_hostname=False),
+     dict(ssl_certfile="/c.pem", ssl_keyfile="/k.pem", ssl_password="kp",
+          ssl_check_hostname=False)),
+    (dict(security_protocol="SASL_SSL", sasl_mechanism="AWS_MSK_IAM"),
+     dict(sasl_mechanism="AWS_MSK_IAM")),
+])
+def test_client_config(overrides, expected):
+    config = client_config(params(**overrides))
+    for key, value in expected.items():
+        assert config[key] == value, key
+    if overrides.get("sasl_mechanism") == "AWS_MSK_IAM":
+        assert "sasl_plain_username" not in config
+    if not overrides.get("ssl_cafile"):
+        assert "ssl_cafile" not in config
+
+
+def test_client_config_oauth_provider_is_accepted_by_kafka_python():
+    from kafka.net.sasl.oauth import AbstractTokenProvider, SaslMechanismOAuth
+    config = client_config(params(security_protocol="SASL_SSL", sasl_mechanism="OAUTHBEARER",
+                                  sasl_oauth_token="tok"))
+    provider = config["sasl_oauth_token_provider"]
+    assert isinstance(provider, AbstractTokenProvider)
+    assert provider.token() == "tok" and provider.extensions() == {}
+    # kafka-python validates the provider when it builds the mechanism
+    mechanism = SaslMechanismOAuth(**config)
+    assert b"auth=Bearer tok" in mechanism.auth_bytes()
+
+
+@pytest.mark.parametrize("overrides", [
+    dict(),
+    dict(bootstrap_servers=["b1:9092,b2:9093"], request_timeout_ms=1),
+    dict(security_protocol="SASL_SSL", sasl_mechanism="PLAIN", sasl_username="u",
+         sasl_password=""),
+    dict(security_protocol="SASL_PLAINTEXT", sasl_mechanism="SCRAM-SHA-256",
+         sasl_username="u", sasl_password="p"),
+    dict(security_protocol="SASL_SSL", sasl_mechanism="OAUTHBEARER", sasl_oauth_token="t"),
+    dict(security_protocol="SASL_SSL", sasl_mechanism="AWS_MSK_IAM"),
+    dict(security_protocol="SSL", ssl_cafile="/ca", ssl_certfile="/c", ssl_keyfile="/k"),
+])
+def test_valid_connection_params(overrides):
+    assert validate_connection_params(params(**overrides)) == []
+
+
+@pytest.mark.parametrize("overrides, expected", [
+    (dict(bootstrap_servers=None), "bootstrap_servers is required"),
+    (dict(bootstrap_servers=[" , "]), "bootstrap_servers is required"),
+    (dict(bootstrap_servers=["broker1"]), "bootstrap server 'broker1' is not host:port"),
+    (dict(bootstrap_servers=["b1:0"]), "'b1:0' is not host:port"),
+    (dict(bootstrap_servers=["b1:65536"]), "'b1:65536' is not host:port"),
+    (dict(bootstrap_servers=[":9092"]), "':9092' is not host:port"),
+    (dict(bootstrap_servers=["b1:port"]), "'b1:port' is not host:port"),
+    (dict(request_timeout_ms=0), "request_timeout_ms must be a positive number"),
+    (dict(request_timeout_ms=-5), "request_timeout_ms must be a positive number"),
+    (dict(security_protocol="SASL_SSL"), "security_protocol SASL_SSL needs sasl_mechanism"),
+    (dict(sasl_mechanism="PLAIN", sasl_username="u", sasl_password="p"),
+     "sasl_mechanism PLAIN needs security_protocol SASL_PLAINTEXT or SASL_SSL"),
+    (dict(security_protocol="SASL_SSL", sasl_mechanism="SCRAM-SHA-512", sasl_username="u"),
+     "needs sasl_username and sasl_password"),
+    (dict(security_protocol="SASL_SSL", sasl_mechanism="PLAIN", sasl_password="p"),
+     "needs sasl_username and sasl_password"),
+    (dict(sasl_username="u", sasl_password="p"),
+     "sasl_username/sasl_password are set but sasl_mechanism is not"),
+    (dict(security_protocol="SASL_SSL", sasl_mechanism="OAUTHBEARER"),
+     "OAUTHBEARER needs sasl_oauth_token"),
+    (dict(security_protocol="SASL_PLAINTEXT", sasl_mechanism="AWS_MSK_IAM"),
+     "AWS_MSK_IAM needs security_protocol SASL_SSL"),
+    (dict(security_protocol="SSL", ssl_certfile="/c"), "must be given together"),
+    (dict(security_protocol="SSL", ssl_keyfile="/k"), "must be given together"),
+    (dict(ssl_cafile="/ca"), "ssl_cafile set but security_protocol is PLAINTEXT"),
+    (dict(security_protocol="SASL_PLAINTEXT", sasl_mechanism="PLAIN", sasl_username="u",
+          sasl_password="p", ssl_certfile="/c", ssl_keyfile="/k"),
+     "ssl_certfile, ssl_keyfile set but security_protocol is SASL_PLAINTEXT"),
+])
+def test_invalid_connection_params(overrides, expected):
+    problems = validate_connection_params(params(**overrides))
+    assert any(expected in problem for problem in problems), problems
+
+
+def test_problems_never_contain_secrets():
+    problems = validate_connection_params(params(sasl_username="u", sasl_password="hunter2",
+                                                 ssl_password="hunter3",
+                                                 bootstrap_servers=["bad"]))
+    assert problems and not any("hunter" in p for p in problems)
+
+
+SERVERS = ["b1:9092", "b2:9092"]
+
+
+@pytest.mark.parametrize("exc, operation, details, version, expected", [
+    (kafka_errors.KafkaTimeoutError("Unable to bootstrap from ['b1:9092', 'b2:9092']"),
+     "connecting", [], None,
+     ["connecting failed: could not connect to any of the bootstrap servers b1:9092, b2:9092 "
+      "within the timeout", "security_protocol matches the listener"]),
+    (kafka_errors.KafkaTimeoutError("Unable to bootstrap"), "connecting",
+     ["Bootstrap connection to bootstrap-0 failed: [Errno 111] Connection refused"], None,
+     ["could not connect", "Last error: Bootstrap connection to bootstrap-0 failed: "
+      "[Errno 111] Connection refused."]),
+    (kafka_errors.KafkaTimeoutError("Unable to bootstrap"), "connecting",
+     ["Bootstrap connection to bootstrap-0 failed: [SSL: CERTIFICATE_VERIFY_FAILED] "
+      "certificate verify failed"], None,
+     ["connecting failed: TLS handshake with b1:9092, b2:9092 failed", "CERTIFICATE_VERIFY",
+      "ssl_cafile"]),
+    (kafka_errors.KafkaConnectionError("SSL: WRONG_VERSION_NUMBER"), "connecting", [], None,
+     ["TLS handshake with b1:9092, b2:9092 failed"]),
+    (kafka_errors.KafkaTimeoutError("Unable to bootstrap"), "connecting",
+     ["Bootstrap connection to bootstrap-0 failed: [Error 58] SaslAuthenticationFailedError: "
+      "Authentication failed during authentication due to invalid credentials with SASL "
+      "mechanism SCRAM-SHA-512"], None,
+     ["connecting failed: authentication to b1:9092, b2:9092 failed", "invalid credentials",
+      "sasl_username and sasl_password"]),
+    (kafka_errors.SaslAuthenticationFailedError("bad user"), "connecting", [], None,
+     ["authentication to b1:9092, b2:9092 failed ([Error 58] SaslAuthenticationFailedError: bad user)"]),
+    (kafka_errors.TopicAuthorizationFailedError("t"), "CreateTopics", [], None,
+     ["CreateTopics failed: the principal is not authorized", "Grant the needed ACLs"]),
+    (kafka_errors.ClusterAuthorizationFailedError(), "DescribeQuorum", [], None,
+     ["DescribeQuorum failed: the principal is not authorized"]),
+    (kafka_errors.IncompatibleBrokerVersion("DescribeQuorumRequest"), "DescribeQuorum", [],
+     (2, 8), ["DescribeQuorum failed: the broker at b1:9092, b2:9092 (Kafka 2.8) does not "
+              "support this operation", "needs a newer Kafka version"]),
+    (kafka_errors.UnsupportedVersionError(), "AlterPartitionReassignments", [], None,
+     ["AlterPartitionReassignments failed: the broker at b1:9092, b2:9092 does not support"]),
+    (kafka_errors.IncompatibleBrokerVersion("no metadata"), "connecting", [], None,
+     ["answered but does not serve Kafka client requests", "KRaft controller listener"]),
+    (ValueError("boom"), "Metadata", [], None,
+     ["Metadata failed against b1:9092, b2:9092: ValueError: boom"]),
+    (RuntimeError(""), None, [], None,
+     ["Kafka request failed against b1:9092, b2:9092: RuntimeError"]),
+])
+def test_describe_error(exc, operation, details, version, expected):
+    message = describe_error(exc, SERVERS, operation, details=details, broker_version=version)
+    for part in expected:
+        assert part in message, message
+    assert "Traceback" not in message
+
+
+def test_describe_error_is_backwards_compatible():
+    message = describe_error(kafka_errors.KafkaTimeoutError("x"), [])
+    assert "(no servers)" in message
