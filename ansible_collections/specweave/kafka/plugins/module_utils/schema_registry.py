@@ -1,0 +1,453 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, specweave.kafka developers
+# Apache License 2.0 (see LICENSE or https://www.apache.org/licenses/LICENSE-2.0)
+"""Confluent Schema Registry REST client and the desired-state logic of the schema modules.
+
+Speaks the Confluent Schema Registry API (Confluent Platform, Confluent Cloud, Karapace,
+Redpanda, Apicurio's ``/apis/ccompat/v7``) with ``open_url``: retries with backoff on 429/5xx and
+connection errors, one clear message for 401/403/404/409/422. The planning functions are pure
+and unit-tested without a registry.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import json
+import time
+
+from ansible.module_utils.basic import env_fallback
+from ansible.module_utils.six.moves.urllib.error import HTTPError, URLError
+from ansible.module_utils.six.moves.urllib.parse import quote, urlencode
+from ansible.module_utils.urls import open_url, ConnectionError as UrlsConnectionError, SSLValidationError
+
+SCHEMA_TYPES = ["AVRO", "PROTOBUF", "JSON"]
+COMPATIBILITY_LEVELS = ["BACKWARD", "BACKWARD_TRANSITIVE", "FORWARD", "FORWARD_TRANSITIVE",
+                        "FULL", "FULL_TRANSITIVE", "NONE"]
+# ``compatibility: GLOBAL`` removes the subject-level setting so the global default applies.
+UNSET_COMPATIBILITY = "GLOBAL"
+CONTENT_TYPE = "application/vnd.schemaregistry.v1+json"
+ACCEPT = "application/vnd.schemaregistry.v1+json, application/vnd.schemaregistry+json, application/json"
+
+# Confluent error codes
+SUBJECT_NOT_FOUND = 40401
+VERSION_NOT_FOUND = 40402
+SCHEMA_NOT_FOUND = 40403
+SUBJECT_SOFT_DELETED = 40404
+SUBJECT_NOT_SOFT_DELETED = 40405
+SUBJECT_LEVEL_COMPATIBILITY_NOT_CONFIGURED = 40408
+
+
+def schema_registry_argument_spec():
+    """Connection options shared by the Schema Registry modules (doc fragment ``schema_registry``)."""
+    return dict(
+        url=dict(type="str", required=True, fallback=(env_fallback, ["SCHEMA_REGISTRY_URL"])),
+        username=dict(type="str", aliases=["api_key"],
+                      fallback=(env_fallback, ["SCHEMA_REGISTRY_USERNAME"])),
+        password=dict(type="str", no_log=True, aliases=["api_secret"],
+                      fallback=(env_fallback, ["SCHEMA_REGISTRY_PASSWORD"])),
+        token=dict(type="str", no_log=True, fallback=(env_fallback, ["SCHEMA_REGISTRY_TOKEN"])),
+        ca_path=dict(type="path", fallback=(env_fallback, ["SCHEMA_REGISTRY_CA_PATH"])),
+        client_cert=dict(type="path", fallback=(env_fallback, ["SCHEMA_REGISTRY_CLIENT_CERT"])),
+        client_key=dict(type="path", fallback=(env_fallback, ["SCHEMA_REGISTRY_CLIENT_KEY"])),
+        validate_certs=dict(type="bool", default=True,
+                            fallback=(env_fallback, ["SCHEMA_REGISTRY_VALIDATE_CERTS"])),
+        timeout=dict(type="int", default=30, fallback=(env_fallback, ["SCHEMA_REGISTRY_TIMEOUT"])),
+        retries=dict(type="int", default=3, fallback=(env_fallback, ["SCHEMA_REGISTRY_RETRIES"])),
+    )
+
+
+SCHEMA_REGISTRY_MUTUALLY_EXCLUSIVE = [("token", "username")]
+SCHEMA_REGISTRY_REQUIRED_TOGETHER = [("username", "password"), ("client_cert", "client_key")]
+
+
+class SchemaRegistryError(Exception):
+    """A failed registry call, with the HTTP status and Confluent error code when there is one."""
+
+    def __init__(self, message, status=None, error_code=None, registry_message=None):
+        super(SchemaRegistryError, self).__init__(message)
+        self.message = message
+        self.status = status
+        self.error_code = error_code
+        self.registry_message = registry_message
+
+
+def is_apicurio(url):
+    """Apicurio serves the Confluent API under /apis/ccompat/v6 or /v7."""
+    return "/apis/ccompat/" in (url or "")
+
+
+def retry_delay(attempt, retry_after=None, base=0.5, cap=10.0):
+    """Seconds to wait before retry number ``attempt`` (1-based): Retry-After wins, else 2^n backoff."""
+    if retry_after is not None:
+        try:
+            return min(float(retry_after), cap)
+        except (TypeError, ValueError):
+            pass
+    return min(base * (2 ** (attempt - 1)), cap)
+
+
+def parse_error_body(raw):
+    """Return (error_code, message) from a registry error body (JSON or text)."""
+    if raw is None:
+        return None, ""
+    if isinstance(raw, bytes):
+        raw = raw.decode("utf-8", "replace")
+    try:
+        data = json.loads(raw)
+    except ValueError:
+        return None, raw.strip()[:500]
+    if isinstance(data, dict):
+        code = data.get("error_code")
+        message = data.get("message") or data.get("detail") or data.get("title") or ""
+        return code, str(message)
+    return None, str(data)[:500]
+
+
+def error_message(method, url, status, error_code, registry_message):
+    """One clear sentence per failure class, naming what failed and how to fix it."""
+    what = "%s %s" % (method, url)
+    detail = registry_message or "no details"
+    if status == 401:
+        return ("Schema Registry rejected the credentials (HTTP 401) for %s: %s. Check username/"
+                "password (Confluent Cloud: the Schema Registry API key and secret) or token." % (what, detail))
+    if status == 403:
+        return ("Schema Registry denied access (HTTP 403) for %s: %s. The credentials are valid but "
+                "lack permission for this operation; grant the role or use another key." % (what, detail))
+    if status == 404:
+        return ("Schema Registry returned not found (HTTP 404, error code %s) for %s: %s. Check the "
+                "subject/version and that url is the API root (Apicurio: .../apis/ccompat/v7)."
+                % (error_code, what, detail))
+    if status == 409:
+        return ("Schema Registry refused the schema as incompatible (HTTP 409) for %s: %s"
+                % (what, detail))
+    if status == 422:
+        return ("Schema Registry rejected the request as invalid (HTTP 422, error code %s) for %s: %s. "
+                "Fix the schema, its schema_type or its references." % (error_code, what, detail))
+    return "Schema Registry call failed (HTTP %s, error code %s) for %s: %s" % (
+        status, error_code, what, detail)
+
+
+class SchemaRegistryClient(object):
+    """Small Confluent Schema Registry API client over ``open_url``."""
+
+    def __init__(self, url, username=None, password=None, token=None, ca_path=None,
+                 client_cert=None, client_key=None, validate_certs=True, timeout=30, retries=3,
+                 opener=None, sleep=None):
+        self.url = url.rstrip("/")
+        self.username = username
+        self.password = password
+        self.token = token
+        self.ca_path = ca_path
+        self.client_cert = client_cert
+        self.client_key = client_key
+        self.validate_certs = validate_certs
+        self.timeout = timeout
+        self.retries = max(0, retries)
+        self.opener = opener or open_url
+        self.sleep = sleep or time.sleep
+        self.requests = 0
+
+    @classmethod
+    def from_params(cls, params):
+        return cls(params["url"], username=params.get("username"), password=params.get("password"),
+                   token=params.get("token"), ca_path=params.get("ca_path"),
+                   client_cert=params.get("client_cert"), client_key=params.get("client_key"),
+                   validate_certs=params.get("validate_certs", True),
+                   timeout=params.get("timeout") or 30, retries=params.get("retries", 3))
+
+    def headers(self, body):
+        headers = {"Accept": ACCEPT}
+        if body is not None:
+            headers["Content-Type"] = CONTENT_TYPE
+        if self.token:
+            headers["Authorization"] = "Bearer %s" % self.token
+        return headers
+
+    def build_url(self, path, params=None):
+        url = self.url + path
+        query = dict((k, v) for k, v in (params or {}).items() if v is not None)
+        if query:
+            url += "?" + urlencode(sorted((k, str(v).lower() if isinstance(v, bool) else v)
+                                          for k, v in query.items()))
+        return url
+
+    def request(self, method, path, body=None, params=None, absolute_url=None):
+        """Return the parsed JSON body; raise SchemaRegistryError with a clear message."""
+        url = absolute_url or self.build_url(path, params)
+        data = json.dumps(body) if body is not None else None
+        attempt = 0
+        while True:
+            attempt += 1
+            self.requests += 1
+            try:
+                resp = self.opener(
+                    url, data=data, method=method, headers=self.headers(body),
+                    url_username=self.username, url_password=self.password,
+                    force_basic_auth=bool(self.username), validate_certs=self.validate_certs,
+                    ca_path=self.ca_path, client_cert=self.client_cert, client_key=self.client_key,
+                    timeout=self.timeout, follow_redirects="safe")
+                raw = resp.read()
+                if not raw:
+                    return None
+                try:
+                    return json.loads(raw.decode("utf-8") if isinstance(raw, bytes) else raw)
+                except ValueError:
+                    raise SchemaRegistryError("Schema Registry answered %s %s with a body that is not "
+                                              "JSON; check that url is the API root (Apicurio: "
+                                              ".../apis/ccompat/v7)." % (method, url))
+            except HTTPError as exc:
+                try:
+                    raw = exc.read()
+                except Exception:  # pylint: disable=broad-except
+                    raw = None
+                code, message = parse_error_body(raw)
+                if (exc.code == 429 or exc.code >= 500) and attempt <= self.retries \
+                        and not _deterministic_server_error(message):
+                    retry_after = exc.headers.get("Retry-After") if exc.headers else None
+                    self.sleep(retry_delay(attempt, retry_after))
+                    continue
+                raise SchemaRegistryError(error_message(method, url, exc.code, code, message),
+                                          status=exc.code, error_code=code, registry_message=message)
+            except SSLValidationError as exc:
+                raise SchemaRegistryError("TLS validation failed for %s: %s. Set ca_path to the CA that "
+                                          "signed the registry's certificate (or validate_certs=false "
+                                          "for tests only)." % (url, exc))
+            except (URLError, UrlsConnectionError, OSError) as exc:
+                if attempt <= self.retries:
+                    self.sleep(retry_delay(attempt))
+                    continue
+                raise SchemaRegistryError("Cannot reach Schema Registry at %s (%s %s): %s. Check url and "
+                                          "that the registry is running and reachable."
+                                          % (self.url, method, url, getattr(exc, "reason", exc)))
+
+    # -- API calls -------------------------------------------------------------------------
+    def subjects(self, deleted=False):
+        return self.request("GET", "/subjects", params={"deleted": True} if deleted else None) or []
+
+    def versions(self, subject, deleted=False):
+        try:
+            return self.request("GET", "/subjects/%s/versions" % q(subject),
+                                params={"deleted": True} if deleted else None) or []
+        except SchemaRegistryError as exc:
+            if exc.error_code == SUBJECT_NOT_FOUND or (exc.status == 404 and exc.error_code is None):
+                return []
+            raise
+
+    def version(self, subject, version="latest"):
+        return self.request("GET", "/subjects/%s/versions/%s" % (q(subject), version))
+
+    def lookup(self, subject, payload, normalize=False):
+        """The registered version equal to ``payload`` by the registry's own comparison, or None."""
+        try:
+            return self.request("POST", "/subjects/%s" % q(subject), body=payload,
+                                params={"normalize": True} if normalize else None)
+        except SchemaRegistryError as exc:
+            if exc.error_code in (SUBJECT_NOT_FOUND, SCHEMA_NOT_FOUND):
+                return None
+            raise
+
+    def register(self, subject, payload, normalize=False):
+        return self.request("POST", "/subjects/%s/versions" % q(subject), body=payload,
+                            params={"normalize": True} if normalize else None)
+
+    def check_compatibility(self, subject, payload, normalize=False):
+        """(is_compatible, messages) against the latest version; a subject without versions is compatible."""
+        try:
+            data = self.request("POST", "/compatibility/subjects/%s/versions/latest" % q(subject),
+                                body=payload, params={"verbose": True, "normalize": True if normalize else None})
+        except SchemaRegistryError as exc:
+            if exc.error_code in (SUBJECT_NOT_FOUND, VERSION_NOT_FOUND):
+                return True, []
+            raise
+        data = data or {}
+        return bool(data.get("is_compatible")), list(data.get("messages") or [])
+
+    def delete_subject(self, subject, permanent=False):
+        return self.request("DELETE", "/subjects/%s" % q(subject),
+                            params={"permanent": True} if permanent else None)
+
+    def global_compatibility(self):
+        data = self.request("GET", "/config") or {}
+        return data.get("compatibilityLevel") or data.get("compatibility")
+
+    def set_global_compatibility(self, level):
+        return self.request("PUT", "/config", body={"compatibility": level})
+
+    def subject_compatibility(self, subject):
+        """The subject-level compatibility, or None when the subject follows the global default.
+
+        Apicurio's ``GET /config/{subject}`` answers NONE for a subject without its own rule, so
+        for Apicurio the subject's COMPATIBILITY rule is read from its native v3 API instead.
+        """
+        if is_apicurio(self.url):
+            root = self.url.split("/apis/ccompat/")[0]
+            try:
+                data = self.request("GET", None, absolute_url="%s/apis/registry/v3/groups/default/"
+                                    "artifacts/%s/rules/COMPATIBILITY" % (root, q(subject)))
+            except SchemaRegistryError as exc:
+                if exc.status == 404:
+                    return None
+                raise
+            return (data or {}).get("config")
+        try:
+            data = self.request("GET", "/config/%s" % q(subject))
+        except SchemaRegistryError as exc:
+            if exc.error_code in (SUBJECT_NOT_FOUND, SUBJECT_LEVEL_COMPATIBILITY_NOT_CONFIGURED) \
+                    or exc.status == 404:
+                return None
+            raise
+        data = data or {}
+        return data.get("compatibilityLevel") or data.get("compatibility")
+
+    def set_subject_compatibility(self, subject, level):
+        return self.request("PUT", "/config/%s" % q(subject), body={"compatibility": level})
+
+    def delete_subject_compatibility(self, subject):
+        try:
+            return self.request("DELETE", "/config/%s" % q(subject))
+        except SchemaRegistryError as exc:
+            if exc.status == 404:
+                return None
+            raise
+
+
+def _deterministic_server_error(message):
+    # Apicurio answers some validation errors with HTTP 500; retrying them cannot help.
+    text = (message or "").lower()
+    return "no such artifact type" in text or "illegal compatibility level" in text
+
+
+def q(value):
+    return quote(str(value), safe="")
+
+
+# -- desired state --------------------------------------------------------------------------
+
+def load_schema_text(item, read_file=None):
+    """The schema as the string the registry expects, from ``schema`` (str/dict) or ``schema_file``."""
+    schema = item.get("schema")
+    path = item.get("schema_file")
+    subject = item.get("subject")
+    if schema is not None and path:
+        raise ValueError("subject %s: set either schema or schema_file, not both" % subject)
+    if path:
+        reader = read_file or _read_file
+        try:
+            schema = reader(path)
+        except (IOError, OSError) as exc:
+            raise ValueError("subject %s: cannot read schema_file %s: %s" % (subject, path, exc))
+    if schema is None:
+        raise ValueError("subject %s: state=present needs schema or schema_file" % subject)
+    schema_type = item.get("schema_type") or "AVRO"
+    if isinstance(schema, (dict, list)):
+        if schema_type == "PROTOBUF":
+            raise ValueError("subject %s: a PROTOBUF schema is .proto text, not a mapping" % subject)
+        return json.dumps(schema, separators=(",", ":"))
+    schema = str(schema)
+    if not schema.strip():
+        raise ValueError("subject %s: the schema is empty" % subject)
+    if schema_type in ("AVRO", "JSON"):
+        try:
+            json.loads(schema)
+        except ValueError as exc:
+            raise ValueError("subject %s: the %s schema is not valid JSON (%s); an Avro or JSON "
+                             "Schema must be a JSON document" % (subject, schema_type, exc))
+    return schema
+
+
+def _read_file(path):
+    with open(path, "r") as handle:
+        return handle.read()
+
+
+def normalize_references(references, subject=None):
+    """Validate and order ``references`` as the registry stores them (name, subject, version)."""
+    result = []
+    for ref in references or []:
+        missing = [key for key in ("name", "subject", "version") if ref.get(key) in (None, "")]
+        if missing:
+            raise ValueError("subject %s: every reference needs name, subject and version (missing %s)"
+                             % (subject, ", ".join(missing)))
+        try:
+            version = int(ref["version"])
+        except (TypeError, ValueError):
+            raise ValueError("subject %s: reference %s has version %r; use a version number (-1 "
+                             "for latest)" % (subject, ref["name"], ref["version"]))
+        result.append({"name": str(ref["name"]), "subject": str(ref["subject"]), "version": version})
+    return result
+
+
+def build_payload(schema_text, schema_type, references):
+    payload = {"schema": schema_text, "schemaType": schema_type or "AVRO"}
+    if references:
+        payload["references"] = references
+    return payload
+
+
+def subject_items(params, subject_keys):
+    """The per-subject desired states: ``subjects`` entries inheriting top-level defaults, or ``subject``."""
+    defaults = dict((key, params.get(key)) for key in subject_keys if key != "subject")
+    items = []
+    if params.get("subject"):
+        item = dict(defaults)
+        item["subject"] = params["subject"]
+        items.append(item)
+    for entry in params.get("subjects") or []:
+        item = dict(defaults)
+        item.update(dict((k, v) for k, v in entry.items() if v is not None))
+        items.append(item)
+    names = [item["subject"] for item in items]
+    duplicates = sorted(set(name for name in names if names.count(name) > 1))
+    if duplicates:
+        raise ValueError("subjects listed more than once: %s" % ", ".join(duplicates))
+    for item in items:
+        if not item.get("subject") or not str(item["subject"]).strip():
+            raise ValueError("every entry of subjects needs a non-empty subject")
+    return items
+
+
+def compatibility_change(current, desired):
+    """None when nothing changes, else the action: ('set', level) or ('unset', None)."""
+    if desired is None:
+        return None
+    if desired == UNSET_COMPATIBILITY:
+        return ("unset", None) if current is not None else None
+    if current != desired:
+        return ("set", desired)
+    return None
+
+
+def plan_delete(subject, active, soft_deleted, permanent):
+    """Which DELETE calls make ``subject`` absent: [] or ['soft'] or ['soft', 'permanent'] or ['permanent']."""
+    if subject in active:
+        return ["soft", "permanent"] if permanent else ["soft"]
+    if permanent and subject in soft_deleted:
+        return ["permanent"]
+    return []
+
+
+def schema_view(version_info, schema_type=None):
+    """The diffable view of one registered version."""
+    if not version_info:
+        return None
+    view = {
+        "version": version_info.get("version"),
+        "id": version_info.get("id"),
+        "schema_type": version_info.get("schemaType") or schema_type or "AVRO",
+        "schema": version_info.get("schema"),
+    }
+    if version_info.get("references"):
+        view["references"] = version_info.get("references")
+    return view
+
+
+def incompatibility_message(subject, level, messages):
+    text = "subject %s: the new schema is not compatible with the latest version" % subject
+    if level:
+        text += " under compatibility %s" % level
+    if messages:
+        text += ": " + "; ".join(str(m) for m in messages)
+    else:
+        text += " (the registry gave no details; registering it would be refused)"
+    return text + ". Nothing was registered."
