@@ -190,12 +190,12 @@ class N8nClient(object):
                             what="deleting workflow %s" % workflow_id)
 
     def activate(self, workflow_id, name=None):
-        return self.request("POST", "/workflows/%s/activate" % workflow_id,
+        return self.request("POST", "/workflows/%s/activate" % workflow_id, {},
                             what="n8n refused to activate workflow %r (%s)"
                             % (name, workflow_id))
 
     def deactivate(self, workflow_id, name=None):
-        return self.request("POST", "/workflows/%s/deactivate" % workflow_id,
+        return self.request("POST", "/workflows/%s/deactivate" % workflow_id, {},
                             what="deactivating workflow %r (%s)" % (name, workflow_id))
 
     # -- tags ------------------------------------------------------------------------------
@@ -407,6 +407,21 @@ def credential_data(cred_type, data):
             data["authentication"] = True
             data.setdefault("saslMechanism", "plain")
     return data
+
+
+SECRET_KEY_WORDS = ("password", "secret", "token", "apikey", "api_key", "privatekey",
+                    "private_key", "passphrase")
+
+
+def secret_values(data):
+    """String values of keys that look like secrets (to hide them from the output)."""
+    found = []
+    for key, value in (data or {}).items():
+        lowered = str(key).lower().replace("-", "_")
+        if any(word in lowered for word in SECRET_KEY_WORDS) and isinstance(value, str) \
+                and value:
+            found.append(value)
+    return found
 
 
 def validate_credential_specs(specs):

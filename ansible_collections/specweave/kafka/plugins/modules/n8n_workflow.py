@@ -17,8 +17,8 @@ description:
     API (C(/api/v1)), identified by name (or id).
   - The workflow comes from a dict or JSON string (O(workflow)), a JSON file on the host that
     runs the module (O(src)), or one of the collection's templates (O(template) with
-    O(template_params)): C(kafka-to-webhook), C(kafka-to-database), C(kafka-to-slack),
-    C(webhook-to-kafka), C(kafka-ai-agent-action).
+    O(template_params)), one of C(kafka-to-webhook), C(kafka-to-database), C(kafka-to-slack),
+    C(webhook-to-kafka) and C(kafka-ai-agent-action).
   - Idempotent. The live workflow is compared with the desired one on its nodes, connections,
     settings, name, tags and activation; read-only fields (ids, timestamps, versionId,
     webhookId) are ignored. An unchanged workflow is not written at all.
@@ -71,8 +71,8 @@ options:
     description:
       - The workflow as a dict or JSON string, as exported by n8n (C(nodes), C(connections),
         optional C(settings) and C(name)). Other exported fields are ignored.
-      - A node references a credential by name, C(credentials: {kafka: my-kafka}) or
-        C(credentials: {kafka: {name: my-kafka}}).
+      - 'A node references a credential by name, as C({"credentials": {"kafka": "my-kafka"}}) or
+        C({"credentials": {"kafka": {"name": "my-kafka"}}}).'
       - Mutually exclusive with O(src) and O(template).
     type: raw
   src:
@@ -126,11 +126,20 @@ options:
         default: kafka
       data:
         description:
-          - The credential's fields, as n8n's credential schema for O(credentials[].type)
-            names them. For V(kafka) C(brokers) (list or comma separated), C(clientId),
-            C(ssl), C(authentication), C(username), C(password), C(saslMechanism).
+          - The credential's non-secret fields, as n8n's credential schema for
+            O(credentials[].type) names them. For V(kafka) C(brokers) (list or comma
+            separated), C(clientId), C(ssl), C(authentication), C(username),
+            C(saslMechanism).
+          - Values of keys that look like secrets (C(password), C(apiKey), C(accessToken),
+            C(token), C(secret), ...) are hidden from the output like O(credentials[].secret_data).
         type: dict
-        required: true
+        default: {}
+      secret_data:
+        description:
+          - The credential's secret fields (for example C(password), C(apiKey),
+            C(accessToken)), merged over O(credentials[].data). Never logged or returned.
+        type: dict
+        default: {}
   update_secrets:
     description:
       - V(on_create) writes credential data only when the credential is created (n8n cannot
@@ -178,6 +187,7 @@ EXAMPLES = r"""
           authentication: true
           saslMechanism: scram-sha-512
           username: n8n
+        secret_data:
           password: "{{ vault_kafka_password }}"
     active: true
 
@@ -192,8 +202,8 @@ EXAMPLES = r"""
     credentials:
       - name: postgres
         type: postgres
-        data: {host: db.example.com, port: 5432, database: events, user: n8n,
-               password: "{{ vault_db_password }}"}
+        data: {host: db.example.com, port: 5432, database: events, user: n8n}
+        secret_data: {password: "{{ vault_db_password }}"}
     active: true
 
 - name: Deploy an exported workflow from a file on the managed host
@@ -269,7 +279,6 @@ webhook_urls:
   sample: [https://n8n.example.com/webhook/events-in]
 """
 
-import copy
 import os
 
 from ansible.module_utils.basic import AnsibleModule
@@ -285,6 +294,7 @@ from ansible_collections.specweave.kafka.plugins.module_utils.n8n import (
     parse_workflow,
     prepare_workflow,
     resolve_credentials,
+    secret_values,
     summary,
     tag_names,
     validate_connection_params,
@@ -353,8 +363,10 @@ def merged_credential_specs(implied, explicit):
     specs = {}
     for spec in list(implied) + list(explicit):
         key = (spec.get("type") or "kafka", spec.get("name"))
+        data = dict(spec.get("data") or {})
+        data.update(spec.get("secret_data") or {})
         specs[key] = dict(name=spec.get("name"), type=key[0],
-                          data=credential_data(key[0], spec.get("data")))
+                          data=credential_data(key[0], data))
     return list(specs.values())
 
 
@@ -484,6 +496,8 @@ def apply_changes(client, desired, current, plan, specs, known, fields, want_tag
             workflow_id = created_id
         else:
             workflow_id = current["id"]
+            if deactivate:  # before the update, which would re-publish an active workflow
+                client.deactivate(workflow_id, desired["name"])
             if fields:
                 settings = dict(current.get("settings") or {})
                 settings.update(desired["settings"])
@@ -491,8 +505,6 @@ def apply_changes(client, desired, current, plan, specs, known, fields, want_tag
                 client.update_workflow(workflow_id, body)
         if tags_change:
             set_tags(client, workflow_id, want_tags)
-        if deactivate:
-            client.deactivate(workflow_id, desired["name"])
         if activate:
             client.activate(workflow_id, desired["name"])
     except N8nError as exc:
@@ -548,7 +560,8 @@ def main():
         credentials=dict(type="list", elements="dict", default=[], options=dict(
             name=dict(type="str", required=True),
             type=dict(type="str", default="kafka"),
-            data=dict(type="dict", required=True, no_log=True),
+            data=dict(type="dict", default={}),
+            secret_data=dict(type="dict", default={}, no_log=True),
         )),
         update_secrets=dict(type="str", default="on_create", choices=["always", "on_create"]),
     )
@@ -562,9 +575,12 @@ def main():
     problems = validate_connection_params(module.params)
     if problems:
         module.fail_json(msg="Invalid n8n connection options: " + "; ".join(problems))
+    for cred in module.params["credentials"]:
+        for value in secret_values(cred.get("data")):
+            module.no_log_values.add(value)
     client = N8nClient.from_params(module.params)
     try:
-        result = run(module, copy.copy(client))
+        result = run(module, client)
     except N8nError as exc:
         module.fail_json(msg=exc.msg, status=exc.status)
     module.exit_json(**result)

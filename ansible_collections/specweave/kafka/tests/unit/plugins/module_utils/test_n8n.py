@@ -23,6 +23,7 @@ from ansible_collections.specweave.kafka.plugins.module_utils.n8n import (
     parse_workflow,
     prepare_workflow,
     resolve_credentials,
+    secret_values,
     summary,
     validate_connection_params,
     validate_credential_specs,
@@ -305,3 +306,9 @@ def test_template_parameter_errors(name, params, fragment):
     with pytest.raises(TemplateError) as info:
         render_template(name, params)
     assert fragment in str(info.value)
+
+
+def test_secret_values():
+    data = {"apiKey": "sk-1", "accessToken": "xoxb", "password": "pw", "user": "u",
+            "port": 5432, "private-key": "pem", "ssl": False}
+    assert sorted(secret_values(data)) == ["pem", "pw", "sk-1", "xoxb"]
