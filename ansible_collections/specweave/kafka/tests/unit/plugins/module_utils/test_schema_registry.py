@@ -1,0 +1,265 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, specweave.kafka developers
+# Apache License 2.0 (see LICENSE or https://www.apache.org/licenses/LICENSE-2.0)
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import io
+import json
+
+import pytest
+
+from ansible.module_utils.six.moves.urllib.error import HTTPError, URLError
+
+from ansible_collections.specweave.kafka.plugins.module_utils.schema_registry import (
+    SchemaRegistryClient, SchemaRegistryError, build_payload, compatibility_change,
+    error_message, incompatibility_message, is_apicurio, load_schema_text, normalize_references,
+    parse_error_body, plan_delete, retry_delay, schema_registry_argument_spec, schema_view,
+    subject_items)
+
+
+class FakeResponse(object):
+    def __init__(self, body):
+        self.body = body
+
+    def read(self):
+        return self.body
+
+
+class FakeOpener(object):
+    """Replays (status, body, headers) answers and records every call."""
+
+    def __init__(self, answers):
+        self.answers = list(answers)
+        self.calls = []
+
+    def __call__(self, url, **kwargs):
+        self.calls.append(dict(kwargs, url=url))
+        status, body, headers = self.answers.pop(0)
+        if isinstance(status, Exception):
+            raise status
+        raw = json.dumps(body).encode() if not isinstance(body, bytes) else body
+        if status >= 400:
+            raise HTTPError(url, status, "error", headers or {}, io.BytesIO(raw))
+        return FakeResponse(raw)
+
+
+def client(answers, url="https://sr.example:8081", **kwargs):
+    opener = FakeOpener(answers)
+    sleeps = []
+    return SchemaRegistryClient(url, opener=opener, sleep=sleeps.append, **kwargs), opener, sleeps
+
+
+def test_argument_spec_secrets_and_env():
+    spec = schema_registry_argument_spec()
+    assert spec["password"]["no_log"] is True and spec["token"]["no_log"] is True
+    assert spec["url"]["fallback"][1] == ["SCHEMA_REGISTRY_URL"]
+    assert spec["password"]["fallback"][1] == ["SCHEMA_REGISTRY_PASSWORD"]
+    assert spec["token"]["fallback"][1] == ["SCHEMA_REGISTRY_TOKEN"]
+    assert spec["username"]["fallback"][1] == ["SCHEMA_REGISTRY_USERNAME"]
+
+
+@pytest.mark.parametrize("attempt, retry_after, expected", [
+    (1, None, 0.5), (2, None, 1.0), (3, None, 2.0), (10, None, 10.0), (1, "3", 3.0),
+    (1, "bogus", 0.5), (1, "120", 10.0)])
+def test_retry_delay(attempt, retry_after, expected):
+    assert retry_delay(attempt, retry_after) == expected
+
+
+@pytest.mark.parametrize("raw, expected", [
+    (b'{"error_code": 42201, "message": "Invalid schema"}', (42201, "Invalid schema")),
+    (b'{"title": "Rule not found", "status": 404}', (None, "Rule not found")),
+    (b"plain text", (None, "plain text")),
+    (None, (None, "")),
+])
+def test_parse_error_body(raw, expected):
+    assert parse_error_body(raw) == expected
+
+
+@pytest.mark.parametrize("status, needle", [
+    (401, "API key and secret"), (403, "lack permission"), (404, "apis/ccompat/v7"),
+    (409, "incompatible"), (422, "Fix the schema"), (500, "HTTP 500")])
+def test_error_message_per_status(status, needle):
+    assert needle in error_message("POST", "https://sr/subjects/x", status, 1, "detail")
+
+
+def test_retries_on_429_and_5xx_then_succeeds():
+    sr, opener, sleeps = client([(429, {"message": "slow down"}, {"Retry-After": "2"}),
+                                 (503, {"message": "unavailable"}, None),
+                                 (200, ["a", "b"], None)])
+    assert sr.subjects() == ["a", "b"]
+    assert len(opener.calls) == 3 and sleeps == [2.0, 1.0]
+
+
+def test_gives_up_after_retries_with_clear_message():
+    sr, opener, sleeps = client([(502, {"message": "bad gateway"}, None)] * 3, retries=2)
+    with pytest.raises(SchemaRegistryError) as err:
+        sr.subjects()
+    assert err.value.status == 502 and "bad gateway" in err.value.message
+    assert len(opener.calls) == 3 and sleeps == [0.5, 1.0]
+
+
+def test_no_retry_on_client_errors():
+    sr, opener, sleeps = client([(401, {"message": "Unauthorized"}, None)])
+    with pytest.raises(SchemaRegistryError) as err:
+        sr.subjects()
+    assert err.value.status == 401 and "HTTP 401" in err.value.message
+    assert len(opener.calls) == 1 and sleeps == []
+
+
+def test_unreachable_registry():
+    sr, opener, sleeps = client([(URLError("Connection refused"), None, None)] * 2, retries=1)
+    with pytest.raises(SchemaRegistryError) as err:
+        sr.subjects()
+    assert "Cannot reach Schema Registry" in err.value.message and "Connection refused" in err.value.message
+
+
+def test_auth_and_tls_options_are_passed():
+    sr, opener, _ = client([(200, [], None)], username="key", password="secret",
+                           ca_path="/ca.pem", client_cert="/c.pem", client_key="/k.pem")
+    sr.subjects()
+    call = opener.calls[0]
+    assert call["url_username"] == "key" and call["url_password"] == "secret"
+    assert call["force_basic_auth"] is True
+    assert (call["ca_path"], call["client_cert"], call["client_key"]) == ("/ca.pem", "/c.pem", "/k.pem")
+    assert "Authorization" not in call["headers"]
+
+    sr, opener, _ = client([(200, [], None)], token="t0k")
+    sr.subjects()
+    assert opener.calls[0]["headers"]["Authorization"] == "Bearer t0k"
+    assert opener.calls[0]["force_basic_auth"] is False
+
+
+def test_lookup_missing_subject_or_schema_is_none():
+    sr, opener, _ = client([(404, {"error_code": 40401, "message": "no subject"}, None),
+                            (404, {"error_code": 40403, "message": "no schema"}, None)])
+    assert sr.lookup("s", {"schema": "x"}) is None
+    assert sr.lookup("s", {"schema": "x"}, normalize=True) is None
+    assert opener.calls[1]["url"].endswith("/subjects/s?normalize=true")
+
+
+def test_subject_names_are_quoted():
+    sr, opener, _ = client([(200, [1], None)])
+    sr.versions("a/b c")
+    assert opener.calls[0]["url"] == "https://sr.example:8081/subjects/a%2Fb%20c/versions"
+
+
+def test_compatibility_check_results():
+    sr, opener, _ = client([(200, {"is_compatible": False, "messages": ["READER_FIELD_MISSING"]}, None),
+                            (404, {"error_code": 40401, "message": "Subject not found"}, None)])
+    assert sr.check_compatibility("s", {"schema": "x"}) == (False, ["READER_FIELD_MISSING"])
+    assert "verbose=true" in opener.calls[0]["url"]
+    assert sr.check_compatibility("new", {"schema": "x"}) == (True, [])
+
+
+def test_subject_compatibility_confluent_and_apicurio():
+    sr, opener, _ = client([(200, {"compatibilityLevel": "FULL"}, None),
+                            (404, {"error_code": 40408, "message": "not configured"}, None)])
+    assert sr.subject_compatibility("s") == "FULL"
+    assert sr.subject_compatibility("s") is None
+
+    sr, opener, _ = client([(200, {"config": "NONE", "ruleType": "COMPATIBILITY"}, None),
+                            (404, {"status": 404, "title": "No rule"}, None)],
+                           url="http://127.0.0.1:1/apis/ccompat/v7")
+    assert sr.subject_compatibility("s") == "NONE"
+    assert sr.subject_compatibility("t") is None
+    assert opener.calls[0]["url"] == \
+        "http://127.0.0.1:1/apis/registry/v3/groups/default/artifacts/s/rules/COMPATIBILITY"
+
+
+def test_apicurio_500_validation_errors_are_not_retried():
+    sr, opener, sleeps = client([(500, {"message": "No such artifact type provider: FOO"}, None)])
+    with pytest.raises(SchemaRegistryError):
+        sr.register("s", {"schema": "x", "schemaType": "FOO"})
+    assert len(opener.calls) == 1 and sleeps == []
+
+
+@pytest.mark.parametrize("url, expected", [
+    ("http://h:8080/apis/ccompat/v7", True), ("https://psrc.confluent.cloud", False), (None, False)])
+def test_is_apicurio(url, expected):
+    assert is_apicurio(url) is expected
+
+
+@pytest.mark.parametrize("item, expected", [
+    ({"subject": "s", "schema": {"type": "string"}}, '{"type":"string"}'),
+    ({"subject": "s", "schema": '"string"'}, '"string"'),
+    ({"subject": "s", "schema": "syntax = \"proto3\";", "schema_type": "PROTOBUF"}, "syntax = \"proto3\";"),
+    ({"subject": "s", "schema_file": "/x.avsc"}, '{"type": "int"}'),
+])
+def test_load_schema_text(item, expected):
+    assert load_schema_text(item, read_file=lambda path: '{"type": "int"}') == expected
+
+
+@pytest.mark.parametrize("item, needle", [
+    ({"subject": "s"}, "needs schema or schema_file"),
+    ({"subject": "s", "schema": "{oops"}, "not valid JSON"),
+    ({"subject": "s", "schema": "  "}, "empty"),
+    ({"subject": "s", "schema": {"a": 1}, "schema_type": "PROTOBUF"}, ".proto text"),
+    ({"subject": "s", "schema": "x", "schema_file": "/f"}, "not both"),
+])
+def test_load_schema_text_errors(item, needle):
+    with pytest.raises(ValueError) as err:
+        load_schema_text(item)
+    assert needle in str(err.value)
+
+
+def test_schema_file_unreadable():
+    def boom(path):
+        raise IOError("No such file")
+    with pytest.raises(ValueError) as err:
+        load_schema_text({"subject": "s", "schema_file": "/nope"}, read_file=boom)
+    assert "/nope" in str(err.value)
+
+
+def test_references():
+    refs = normalize_references([{"name": "a.proto", "subject": "a", "version": "2"}], "s")
+    assert refs == [{"name": "a.proto", "subject": "a", "version": 2}]
+    with pytest.raises(ValueError, match="missing version"):
+        normalize_references([{"name": "a", "subject": "a"}], "s")
+    with pytest.raises(ValueError, match="version number"):
+        normalize_references([{"name": "a", "subject": "a", "version": "latest"}], "s")
+
+
+def test_build_payload():
+    assert build_payload("x", None, []) == {"schema": "x", "schemaType": "AVRO"}
+    refs = [{"name": "n", "subject": "s", "version": 1}]
+    assert build_payload("x", "PROTOBUF", refs)["references"] == refs
+
+
+@pytest.mark.parametrize("current, desired, expected", [
+    (None, None, None), ("FULL", None, None), (None, "FULL", ("set", "FULL")),
+    ("FULL", "FULL", None), ("FULL", "NONE", ("set", "NONE")), ("FULL", "GLOBAL", ("unset", None)),
+    (None, "GLOBAL", None)])
+def test_compatibility_change(current, desired, expected):
+    assert compatibility_change(current, desired) == expected
+
+
+@pytest.mark.parametrize("active, soft, permanent, expected", [
+    ({"s"}, set(), False, ["soft"]), ({"s"}, set(), True, ["soft", "permanent"]),
+    (set(), {"s"}, True, ["permanent"]), (set(), {"s"}, False, []), (set(), set(), True, [])])
+def test_plan_delete(active, soft, permanent, expected):
+    assert plan_delete("s", active, soft, permanent) == expected
+
+
+def test_subject_items_inherit_defaults_and_refuse_duplicates():
+    keys = ["subject", "schema", "schema_type", "state"]
+    params = {"subject": None, "schema": "x", "schema_type": "JSON", "state": "present",
+              "subjects": [{"subject": "a", "schema": None, "state": None},
+                           {"subject": "b", "schema": "y", "state": "absent"}]}
+    items = subject_items(params, keys)
+    assert items == [{"subject": "a", "schema": "x", "schema_type": "JSON", "state": "present"},
+                     {"subject": "b", "schema": "y", "schema_type": "JSON", "state": "absent"}]
+    params["subjects"].append({"subject": "a"})
+    with pytest.raises(ValueError, match="more than once: a"):
+        subject_items(params, keys)
+
+
+def test_schema_view_and_messages():
+    view = schema_view({"version": 2, "id": 9, "schema": "s", "references": []})
+    assert view == {"version": 2, "id": 9, "schema_type": "AVRO", "schema": "s"}
+    assert schema_view(None) is None
+    text = incompatibility_message("s", "BACKWARD", ["a", "b"])
+    assert "BACKWARD" in text and "a; b" in text and "Nothing was registered" in text
+    assert "no details" in incompatibility_message("s", None, [])
