@@ -321,9 +321,16 @@ class KafkaModule(object):
             if worker.is_alive():
                 self.module.fail_json(msg=self._hang_message())
             if "error" in outcome:
+                details = list(self._warnings.messages)
+                if self.params.get("sasl_mechanism") and any(
+                        "socket disconnected" in d for d in details):
+                    # kafka-python 3.0.x drops the broker's SaslAuthenticate error when the
+                    # broker closes the connection right after sending it (it always does on a
+                    # failed login): on a SASL listener that disconnect is a refused login.
+                    details.append("the broker closed the connection during SASL authentication")
                 self.module.fail_json(
                     msg=describe_error(outcome["error"], self.servers, "connecting",
-                                       details=self._warnings.messages),
+                                       details=details),
                     exception=outcome["traceback"])
             self._admin = outcome["admin"]
         return self._admin
