@@ -485,6 +485,14 @@ def place_replicas(assignment, brokers, target_rf, load=None, leader_load=None,
     return result
 
 
+def initial_replicas(target, current_rf, brokers, load):
+    """Replicas to create a new partition with when the topic still has ``current_rf``."""
+    if len(target) >= current_rf:
+        return list(target[:current_rf])
+    extra = [b for b in sorted(brokers, key=lambda b: (load.get(b, 0), b)) if b not in target]
+    return list(target) + extra[:current_rf - len(target)]
+
+
 # ---------------------------------------------------------------------------------------------
 # Diff
 # ---------------------------------------------------------------------------------------------
@@ -623,9 +631,18 @@ def plan_changes(desired, current, configs, brokers, reset_undeclared_config=Fal
             reassign = dict((p, r) for p, r in placed.items()
                             if p in now["assignment"] and r != now["assignment"][p])
             if grow:
-                plan["create_partitions"][name] = dict(
-                    count=want_partitions,
-                    assignments=[placed[p] for p in sorted(placed) if p not in now["assignment"]])
+                # The broker creates new partitions only with the current replication factor:
+                # create them with (a prefix of, or a superset of) their target replicas, then
+                # reassign them together with the existing ones.
+                assignments = []
+                for partition in sorted(p for p in placed if p not in now["assignment"]):
+                    target = placed[partition]
+                    initial = initial_replicas(target, now["replication_factor"], brokers, load)
+                    assignments.append(initial)
+                    if initial != target:
+                        reassign[partition] = target
+                plan["create_partitions"][name] = dict(count=want_partitions,
+                                                       assignments=assignments)
             changes.append("replication_factor: %d -> %d" % (now["replication_factor"], rf))
         elif grow:
             plan["create_partitions"][name] = want_partitions
@@ -644,7 +661,7 @@ def plan_changes(desired, current, configs, brokers, reset_undeclared_config=Fal
         after = _view(want_partitions or now["partitions"], rf or now["replication_factor"],
                       after_cfg)
         if reassign:
-            before["replicas"] = dict((p, now["assignment"][p]) for p in sorted(reassign))
+            before["replicas"] = dict((p, now["assignment"].get(p, [])) for p in sorted(reassign))
             after["replicas"] = dict((p, reassign[p]) for p in sorted(reassign))
         record.update(before=before, after=after)
         if changes:

@@ -392,14 +392,25 @@ def test_plan_rf_change_and_partition_growth():
     desired = desired_topics(params(name="t", partitions=3, replication_factor=3))
     current = dict(t=meta("t", {0: [1], 1: [2]}))
     plan = plan_changes(desired, current, {}, RACKS3)
-    assert sorted(plan["reassign"]["t"]) == [0, 1]
+    assert sorted(plan["reassign"]["t"]) == [0, 1, 2]
     assert plan["reassign"]["t"][0][0] == 1 and plan["reassign"]["t"][1][0] == 2
     growth = plan["create_partitions"]["t"]
+    # created with the current replication factor, then reassigned to the target
     assert growth["count"] == 3 and len(growth["assignments"]) == 1
-    assert sorted(growth["assignments"][0]) == [1, 2, 3]
+    assert growth["assignments"][0] == plan["reassign"]["t"][2][:1]
+    assert sorted(plan["reassign"]["t"][2]) == [1, 2, 3]
     record = plan["topics"][0]
     assert "replication_factor: 1 -> 3" in record["changes"]
     assert record["after"]["replicas"][0][0] == 1
+
+
+def test_plan_rf_shrink_and_growth_creates_with_current_rf():
+    desired = desired_topics(params(name="t", partitions=2, replication_factor=1))
+    plan = plan_changes(desired, dict(t=meta("t", {0: [1, 2, 3]})), {}, RACKS3)
+    initial = plan["create_partitions"]["t"]["assignments"][0]
+    assert len(set(initial)) == 3
+    assert plan["reassign"]["t"][0] == [1]
+    assert len(plan["reassign"]["t"][1]) == 1 and plan["reassign"]["t"][1][0] in initial
 
 
 def test_plan_undeclared_skips_internal():
