@@ -190,6 +190,8 @@ password_mismatch:
   elements: str
 """
 
+import logging
+
 from ansible_collections.specweave.kafka.plugins.module_utils.kafka_common import (
     KafkaModule,
     client_config,
@@ -211,6 +213,8 @@ try:
 except ImportError:  # pragma: no cover - reported by KafkaModule
     KafkaAdminClient = None
 
+VERIFY_TIMEOUT_MS = 5000
+
 
 def _verify_config(params):
     protocol = params.get("verify_security_protocol")
@@ -228,15 +232,46 @@ def _verify_config(params):
     return verify_params, None
 
 
+class _Disconnects(logging.Handler):
+    """Counts kafka-python's "socket disconnected" errors during one verification."""
+
+    def __init__(self):
+        logging.Handler.__init__(self, logging.WARNING)
+        self.count = 0
+
+    def emit(self, record):
+        try:
+            if "socket disconnected" in record.getMessage():
+                self.count += 1
+        except Exception:  # a malformed log call must not break the check
+            pass
+
+
 def authenticates(verify_params, name, mechanism, password):
-    """True when ``name``/``password`` authenticates with ``mechanism``; False when refused."""
+    """True when ``name``/``password`` authenticates with ``mechanism``; False when refused.
+
+    kafka-python 3.0.x loses the broker's SaslAuthenticate error when the broker closes the
+    connection right after it, and retries until the bootstrap timeout: a bootstrap that only
+    ever saw the broker hang up after the TLS/SASL handshake is a refused login too.
+    """
     config = client_config(dict(verify_params, sasl_mechanism=mechanism, sasl_username=name,
                                 sasl_password=password))
     config["client_id"] = "specweave-kafka-verify"
+    config["bootstrap_timeout_ms"] = min(config.get("bootstrap_timeout_ms") or 30000,
+                                         VERIFY_TIMEOUT_MS)
+    handler = _Disconnects()
+    kafka_logger = logging.getLogger("kafka")
+    kafka_logger.addHandler(handler)
     try:
         client = KafkaAdminClient(**config)
     except kafka_errors.SaslAuthenticationFailedError:
         return False
+    except kafka_errors.KafkaError:
+        if handler.count:
+            return False
+        raise
+    finally:
+        kafka_logger.removeHandler(handler)
     client.close()
     return True
 
