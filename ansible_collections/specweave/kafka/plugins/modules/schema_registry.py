@@ -277,6 +277,7 @@ from ansible_collections.specweave.kafka.plugins.module_utils.schema_registry im
     SchemaRegistryError,
     build_payload,
     compatibility_change,
+    is_apicurio,
     incompatibility_message,
     load_schema_text,
     normalize_references,
@@ -354,8 +355,17 @@ def prepare(module, client, items, active, soft_deleted):
         item = plan.item
         plan.exists = plan.subject in active
         if item.get("compatibility") is not None:
+            desired = item["compatibility"]
+            if desired == "NONE" and is_apicurio(client.url):
+                # Apicurio stores a subject-level NONE as "no rule": the subject then follows
+                # the global level, so NONE is only what the subject gets when that is NONE too.
+                desired = UNSET_COMPATIBILITY
+                if client.global_compatibility() != "NONE":
+                    module.warn("subject %s: Apicurio Registry cannot store compatibility NONE for "
+                                "a subject; it follows the global level instead. Set "
+                                "global_compatibility: NONE or choose another level." % plan.subject)
             plan.compat_before = client.subject_compatibility(plan.subject)
-            plan.compat_action = compatibility_change(plan.compat_before, item["compatibility"])
+            plan.compat_action = compatibility_change(plan.compat_before, desired)
         if plan.state == "absent":
             plan.deletes = plan_delete(plan.subject, active, soft_deleted, bool(item.get("permanent")))
             if plan.deletes and plan.subject in active:
