@@ -164,8 +164,8 @@ def validate_connection_params(params):
                        if params.get(key)]
         if tls_options:
             problems.append("%s set but security_protocol is %s, which does not use TLS; set "
-                            "security_protocol SSL or SASL_SSL" % (", ".join(tls_options),
-                                                                    protocol))
+                            "security_protocol SSL or SASL_SSL"
+                            % (", ".join(tls_options), protocol))
     return problems
 
 

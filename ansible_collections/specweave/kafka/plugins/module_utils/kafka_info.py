@@ -241,9 +241,9 @@ def summarize_quorum(answer, max_lag_ms=5000):
         observer["status"] = "Observer"
     endpoints = {}
     for node in answer.get("nodes") or []:
-        endpoints[node.get("node_id")] = ["%s://%s:%s" % (ep.get("name"), ep.get("host"),
-                                                         ep.get("port"))
-                                          for ep in node.get("listeners") or []]
+        endpoints[node.get("node_id")] = [
+            "%s://%s:%s" % (ep.get("name"), ep.get("host"), ep.get("port"))
+            for ep in node.get("listeners") or []]
     for voter in voters:
         if voter["id"] in endpoints:
             voter["endpoints"] = endpoints[voter["id"]]

@@ -22,7 +22,7 @@ description:
   - Filters (O(topics), O(topic_prefix), O(topic_pattern), O(gather)) keep it fast on large
     clusters. It sends one request per Kafka API and never changes anything.
 author:
-  - specweave.kafka developers
+  - specweave.kafka developers (@specweave)
 extends_documentation_fragment:
   - specweave.kafka.kafka
 attributes:
@@ -100,7 +100,7 @@ notes:
     filters, which are all topics when no filter is set.
   - The controller quorum needs a KRaft cluster and the DescribeQuorum API (Kafka 3.3 or
     later, permission C(Describe) on the cluster). Where it is not available (for example on
-    some managed services) RV(quorum.available) is false, a warning is shown and the quorum
+    some managed services) C(quorum.available) is false, a warning is shown and the quorum
     is left out of RV(healthy).
 seealso:
   - module: specweave.kafka.kafka_topic
