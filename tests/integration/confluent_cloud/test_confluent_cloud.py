@@ -195,9 +195,9 @@ def test_retry_after_429_and_5xx(cc, ccm):
     assert [x["delay"] for x in r["retries"]] == [1.0, 1.0]
     assert elapsed >= 2.0
 
-    cc.inject("GET", "/org/v2/environments", 503, times=1)
+    cc.inject("GET", "/org/v2/environments", 500, times=1)
     r = ccm("confluent_environment_info", dict(name="env-retry"))
-    assert not r.get("failed") and r["retries"][0]["status"] == 503, r
+    assert not r.get("failed") and r["retries"][0]["status"] == 500, r
 
     cc.inject("GET", "/org/v2/environments", 429, headers={"Retry-After": "0"}, times=3)
     r = ccm("confluent_environment_info", dict(name="env-retry", max_retries=1))

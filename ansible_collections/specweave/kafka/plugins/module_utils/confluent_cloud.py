@@ -121,8 +121,8 @@ def describe_http_error(status, method, path, payload, attempts=1):
     """One sentence for a failed call: what failed, Confluent's detail, and how to fix it."""
     reason = HTTP_REASONS.get(status, "HTTP error")
     details = "; ".join(error_details(payload)).rstrip(".") or "no error detail in the response"
-    what = "Confluent Cloud %s %s failed with HTTP %s %s: %s." % (method, path, status, reason,
-                                                                   details)
+    what = "Confluent Cloud %s %s failed with HTTP %s %s: %s." % (
+        method, path, status, reason, details)
     hints = {
         400: "The request was rejected as invalid; check the module options.",
         401: "Authentication failed: check api_key and api_secret (or CONFLUENT_CLOUD_API_KEY / "

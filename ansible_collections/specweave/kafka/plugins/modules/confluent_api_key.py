@@ -72,7 +72,7 @@ seealso:
   - module: specweave.kafka.confluent_cluster
   - module: specweave.kafka.kafka_topic
 author:
-  - specweave.kafka developers
+  - specweave.kafka developers (@specweave)
 """
 
 EXAMPLES = r"""

@@ -123,7 +123,7 @@ seealso:
   - module: specweave.kafka.confluent_api_key
   - module: specweave.kafka.kafka_topic
 author:
-  - specweave.kafka developers
+  - specweave.kafka developers (@specweave)
 """
 
 EXAMPLES = r"""

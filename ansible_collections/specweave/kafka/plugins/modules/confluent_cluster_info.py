@@ -44,7 +44,7 @@ attributes:
 seealso:
   - module: specweave.kafka.confluent_cluster
 author:
-  - specweave.kafka developers
+  - specweave.kafka developers (@specweave)
 """
 
 EXAMPLES = r"""

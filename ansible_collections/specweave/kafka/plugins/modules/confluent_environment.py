@@ -60,7 +60,7 @@ seealso:
   - module: specweave.kafka.confluent_environment_info
   - module: specweave.kafka.confluent_cluster
 author:
-  - specweave.kafka developers
+  - specweave.kafka developers (@specweave)
 """
 
 EXAMPLES = r"""

@@ -38,7 +38,7 @@ attributes:
 seealso:
   - module: specweave.kafka.confluent_environment
 author:
-  - specweave.kafka developers
+  - specweave.kafka developers (@specweave)
 """
 
 EXAMPLES = r"""

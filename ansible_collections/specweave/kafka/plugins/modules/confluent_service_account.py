@@ -49,7 +49,7 @@ seealso:
   - module: specweave.kafka.confluent_api_key
   - module: specweave.kafka.kafka_acl
 author:
-  - specweave.kafka developers
+  - specweave.kafka developers (@specweave)
 """
 
 EXAMPLES = r"""
@@ -124,8 +124,8 @@ def run(ccm):
             body = {"display_name": params["name"]}
             if params["description"] is not None:
                 body["description"] = params["description"]
-            after = service_account_view(client.request("POST", "/iam/v2/service-accounts",
-                                                         body=body))
+            created = client.request("POST", "/iam/v2/service-accounts", body=body)
+            after = service_account_view(created)
         return dict(changed=True, service_account=after,
                     changes={"state": ["absent", "present"]}, diff=dict(before={}, after=after))
     changes = text_changes(before, {"description": params["description"]})

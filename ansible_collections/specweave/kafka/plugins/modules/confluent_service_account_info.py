@@ -34,7 +34,7 @@ attributes:
 seealso:
   - module: specweave.kafka.confluent_service_account
 author:
-  - specweave.kafka developers
+  - specweave.kafka developers (@specweave)
 """
 
 EXAMPLES = r"""

@@ -278,15 +278,14 @@ def test_validate_cluster_params(params, words):
 
 
 def test_cluster_view_prefers_public_endpoint():
-    cluster = {"id": "lkc-1", "spec": {
-        "display_name": "a", "config": {"kind": "Dedicated", "cku": 2},
-        "kafka_bootstrap_endpoint": "SASL_SSL://old:9092", "http_endpoint": "https://old",
-        "environment": {"id": "env-1"},
-        "endpoints": {"PRIVATE_LINK": {"kafka_bootstrap_endpoint": "pl:9092",
-                                       "http_endpoint": "https://pl"},
-                      "PUBLIC": {"kafka_bootstrap_endpoint": "pub:9092",
-                                 "http_endpoint": "https://pub"}}},
-        "status": {"phase": "PROVISIONED", "cku": 2}}
+    endpoints = {
+        "PRIVATE_LINK": {"kafka_bootstrap_endpoint": "pl:9092", "http_endpoint": "https://pl"},
+        "PUBLIC": {"kafka_bootstrap_endpoint": "pub:9092", "http_endpoint": "https://pub"},
+    }
+    spec = {"display_name": "a", "config": {"kind": "Dedicated", "cku": 2},
+            "kafka_bootstrap_endpoint": "SASL_SSL://old:9092", "http_endpoint": "https://old",
+            "environment": {"id": "env-1"}, "endpoints": endpoints}
+    cluster = {"id": "lkc-1", "spec": spec, "status": {"phase": "PROVISIONED", "cku": 2}}
     view = cc.cluster_view(cluster)
     assert view["bootstrap_servers"] == "pub:9092" and view["rest_endpoint"] == "https://pub"
     assert view["cku"] == 2 and view["environment"] == "env-1" and view["current_cku"] == 2
