@@ -3,10 +3,11 @@
 Every step is read back with Kafka's own ``TopicCommand --describe`` (one JVM per step), never
 with the module's code.
 """
+import json
 import re
 import uuid
 
-from testbed.ansible import run_module
+from testbed.ansible import run_module, run_playbook
 
 # The json stdout callback lives in ansible.posix, installed with the ansible package.
 ENV = {"ANSIBLE_COLLECTIONS_SCAN_SYS_PATH": "true"}
@@ -202,19 +203,30 @@ HOSTILE = [
 ]
 
 
-def test_hostile_inputs(kafka):
+def test_hostile_inputs(kafka, tmp_path):
+    """Every refused input in ONE playbook run (one Ansible start); nothing may change."""
     p = unique("it.bad.")
     # an existing topic for the collision and decrease cases
     assert_ok(kt(kafka, dict(name=p + "has.dot", partitions=2)))
     cases = HOSTILE + [
         ("collision with existing", dict(name="{p}has_dot"), "collides with existing topic"),
         ("decrease partitions", dict(name="{p}has.dot", partitions=1), "decreasing to 1"),
+        ("unreachable server", dict(name="{p}x", bootstrap_servers="127.0.0.1:1",
+                                    request_timeout_ms=3000), "could not connect"),
     ]
+    tasks = []
     for label, args, fragment in cases:
         args = dict((k, v.format(p=p) if isinstance(v, str) else v) for k, v in args.items())
         if "topics" in args:
             args["topics"] = [dict(t, name=t["name"].format(p=p)) for t in args["topics"]]
-        result = kt(kafka, args)
+        args.setdefault("bootstrap_servers", kafka.bootstrap_servers)
+        tasks.append({"name": label, "specweave.kafka.kafka_topic": args, "ignore_errors": True})
+    path = tmp_path / "hostile.yml"
+    path.write_text(json.dumps([dict(hosts="localhost", connection="local", gather_facts=False,
+                                     tasks=tasks)]))
+    results = run_playbook(str(path), env=ENV).task_results()
+    assert [r["_task"] for r in results] == [c[0] for c in cases]
+    for (label, _args, fragment), result in zip(cases, results):
         assert result.get("failed"), (label, result)
         assert fragment in result["msg"], (label, result["msg"])
         assert not result.get("changed"), label
@@ -222,11 +234,3 @@ def test_hostile_inputs(kafka):
     assert describe(kafka, p) == {p + "has.dot": dict(partitions=2, rf=1, config={},
                                                       replicas={0: [1], 1: [1]})}
     assert_ok(kt(kafka, dict(name=p + "has.dot", state="absent")))
-
-
-def test_unreachable_server():
-    result = run_module("kafka_topic", dict(bootstrap_servers="127.0.0.1:1", name="x",
-                                            request_timeout_ms=3000), env=ENV)
-    assert result.get("failed")
-    assert "could not connect" in result["msg"] and "127.0.0.1:1" in result["msg"]
-

@@ -532,11 +532,11 @@ def plan_changes(desired, current, configs, brokers, reset_undeclared_config=Fal
         now = current.get(name)
         record = dict(name=name, action="unchanged", changes=[])
         if topic["state"] == "absent":
+            if is_protected(name, now and now.get("internal")) and not allow_internal_topics:
+                problems.append("topic %r is internal; it is never deleted unless "
+                                "allow_internal_topics is true" % name)
+                continue
             if now is not None:
-                if is_protected(name, now.get("internal")) and not allow_internal_topics:
-                    problems.append("topic %r is internal; it is never deleted unless "
-                                    "allow_internal_topics is true" % name)
-                    continue
                 record.update(action="deleted", changes=["delete topic"],
                               before=_view(now["partitions"], now["replication_factor"],
                                            _current_values(configs.get(name, {}),
