@@ -33,7 +33,7 @@ options:
     aliases: [api_secret]
   token:
     description:
-      - Bearer token sent as C(Authorization: Bearer <token>) (OAuth/OIDC protected registries).
+      - 'Bearer token sent as C(Authorization: Bearer <token>) (OAuth/OIDC protected registries).'
       - If not set, E(SCHEMA_REGISTRY_TOKEN) is used.
     type: str
   ca_path:

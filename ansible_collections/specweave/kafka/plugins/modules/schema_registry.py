@@ -136,10 +136,11 @@ attributes:
     description: Shows the latest version and compatibility of each changed subject before and after.
   action_group:
     support: full
+    description: Use C(group/specweave.kafka.schema_registry) in C(module_defaults) to set the connection once.
     membership:
       - specweave.kafka.schema_registry
 author:
-  - specweave.kafka developers
+  - specweave.kafka developers (@specweave)
 seealso:
   - module: specweave.kafka.schema_registry_info
   - name: Confluent Schema Registry API reference

@@ -48,10 +48,11 @@ attributes:
     description: Returns no diff.
   action_group:
     support: full
+    description: Use C(group/specweave.kafka.schema_registry) in C(module_defaults) to set the connection once.
     membership:
       - specweave.kafka.schema_registry
 author:
-  - specweave.kafka developers
+  - specweave.kafka developers (@specweave)
 seealso:
   - module: specweave.kafka.schema_registry
 """

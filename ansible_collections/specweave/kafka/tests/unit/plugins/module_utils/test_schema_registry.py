@@ -117,7 +117,7 @@ def test_unreachable_registry():
 
 
 def test_auth_and_tls_options_are_passed():
-    sr, opener, _ = client([(200, [], None)], username="key", password="secret",
+    sr, opener, dummy = client([(200, [], None)], username="key", password="secret",
                            ca_path="/ca.pem", client_cert="/c.pem", client_key="/k.pem")
     sr.subjects()
     call = opener.calls[0]
@@ -126,14 +126,14 @@ def test_auth_and_tls_options_are_passed():
     assert (call["ca_path"], call["client_cert"], call["client_key"]) == ("/ca.pem", "/c.pem", "/k.pem")
     assert "Authorization" not in call["headers"]
 
-    sr, opener, _ = client([(200, [], None)], token="t0k")
+    sr, opener, dummy = client([(200, [], None)], token="t0k")
     sr.subjects()
     assert opener.calls[0]["headers"]["Authorization"] == "Bearer t0k"
     assert opener.calls[0]["force_basic_auth"] is False
 
 
 def test_lookup_missing_subject_or_schema_is_none():
-    sr, opener, _ = client([(404, {"error_code": 40401, "message": "no subject"}, None),
+    sr, opener, dummy = client([(404, {"error_code": 40401, "message": "no subject"}, None),
                             (404, {"error_code": 40403, "message": "no schema"}, None)])
     assert sr.lookup("s", {"schema": "x"}) is None
     assert sr.lookup("s", {"schema": "x"}, normalize=True) is None
@@ -141,13 +141,13 @@ def test_lookup_missing_subject_or_schema_is_none():
 
 
 def test_subject_names_are_quoted():
-    sr, opener, _ = client([(200, [1], None)])
+    sr, opener, dummy = client([(200, [1], None)])
     sr.versions("a/b c")
     assert opener.calls[0]["url"] == "https://sr.example:8081/subjects/a%2Fb%20c/versions"
 
 
 def test_compatibility_check_results():
-    sr, opener, _ = client([(200, {"is_compatible": False, "messages": ["READER_FIELD_MISSING"]}, None),
+    sr, opener, dummy = client([(200, {"is_compatible": False, "messages": ["READER_FIELD_MISSING"]}, None),
                             (404, {"error_code": 40401, "message": "Subject not found"}, None)])
     assert sr.check_compatibility("s", {"schema": "x"}) == (False, ["READER_FIELD_MISSING"])
     assert "verbose=true" in opener.calls[0]["url"]
@@ -155,12 +155,12 @@ def test_compatibility_check_results():
 
 
 def test_subject_compatibility_confluent_and_apicurio():
-    sr, opener, _ = client([(200, {"compatibilityLevel": "FULL"}, None),
+    sr, opener, dummy = client([(200, {"compatibilityLevel": "FULL"}, None),
                             (404, {"error_code": 40408, "message": "not configured"}, None)])
     assert sr.subject_compatibility("s") == "FULL"
     assert sr.subject_compatibility("s") is None
 
-    sr, opener, _ = client([(200, {"config": "NONE", "ruleType": "COMPATIBILITY"}, None),
+    sr, opener, dummy = client([(200, {"config": "NONE", "ruleType": "COMPATIBILITY"}, None),
                             (404, {"status": 404, "title": "No rule"}, None)],
                            url="http://127.0.0.1:1/apis/ccompat/v7")
     assert sr.subject_compatibility("s") == "NONE"
