@@ -238,7 +238,7 @@ def kafka_ai_agent_action(p):
     agent = {
         "name": "AI Agent",
         "type": "@n8n/n8n-nodes-langchain.agent",
-        "typeVersion": 1.7,
+        "typeVersion": 2.2,
         "position": [440, 0],
         "parameters": {
             "promptType": "define",

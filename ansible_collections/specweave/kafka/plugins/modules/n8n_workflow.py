@@ -31,7 +31,7 @@ description:
     workflow created by the task is removed again (an updated one gets its previous definition
     back), so nothing is left half-applied.
 author:
-  - specweave.kafka developers
+  - specweave.kafka developers (@specweave)
 extends_documentation_fragment:
   - specweave.kafka.n8n
 attributes:
@@ -43,6 +43,8 @@ attributes:
     description: Shows the normalised workflow, tags, activation and managed credential names
       before and after. Credential secrets are never shown.
   action_group:
+    description: Use C(group/specweave.kafka.n8n) in C(module_defaults) to set the connection
+      options once.
     support: full
     membership:
       - specweave.kafka.n8n

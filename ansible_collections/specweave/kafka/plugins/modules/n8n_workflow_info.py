@@ -19,7 +19,7 @@ description:
   - Without O(name) or O(id) every workflow is listed (optionally filtered by O(tags) and
     O(active)).
 author:
-  - specweave.kafka developers
+  - specweave.kafka developers (@specweave)
 extends_documentation_fragment:
   - specweave.kafka.n8n
 attributes:
@@ -30,6 +30,8 @@ attributes:
     support: none
     description: Changes nothing, so there is nothing to diff.
   action_group:
+    description: Use C(group/specweave.kafka.n8n) in C(module_defaults) to set the connection
+      options once.
     support: full
     membership:
       - specweave.kafka.n8n

@@ -209,16 +209,16 @@ def test_resolve_credentials_reports_unknown():
 @pytest.mark.parametrize("update_secrets, action", [("on_create", "none"), ("always", "update")])
 def test_credential_plan(update_secrets, action):
     specs = [{"name": "k", "type": "kafka"}, {"name": "new", "type": "kafka"}]
-    existing = [{"id": "1", "name": "k", "type": "kafka"}, {"id": "2", "name": "new",
-                                                             "type": "postgres"}]
+    existing = [{"id": "1", "name": "k", "type": "kafka"},
+                {"id": "2", "name": "new", "type": "postgres"}]
     plan = credential_plan(specs, existing, update_secrets)
     assert plan[0] == {"name": "k", "type": "kafka", "action": action, "id": "1"}
     assert plan[1]["action"] == "create" and plan[1]["id"] is None
 
 
 def test_credential_plan_refuses_ambiguous_names():
-    existing = [{"id": "1", "name": "k", "type": "kafka"}, {"id": "2", "name": "k",
-                                                             "type": "kafka"}]
+    existing = [{"id": "1", "name": "k", "type": "kafka"},
+                {"id": "2", "name": "k", "type": "kafka"}]
     with pytest.raises(N8nError, match="2 kafka credentials are named 'k'"):
         credential_plan([{"name": "k", "type": "kafka"}], existing, "on_create")
 
