@@ -1,0 +1,110 @@
+"""Helpers of the security integration tests: run modules, read back with Kafka's own tools."""
+import re
+import time
+
+from testbed.ansible import run_module
+
+# The json stdout callback used by testbed.ansible lives in ansible.posix (ansible package).
+ENV = {"ANSIBLE_COLLECTIONS_SCAN_SYS_PATH": "true"}
+ACL_COMMAND = "org.apache.kafka.tools.AclCommand"
+CONFIG_COMMAND = "kafka.admin.ConfigCommand"
+TOPIC_COMMAND = "org.apache.kafka.tools.TopicCommand"
+
+
+def run(module, cluster, args, check=False, diff=True, verbosity=0, conn=None):
+    """Run a collection module against ``cluster`` (as the SCRAM admin unless ``conn``)."""
+    full = dict(conn if conn is not None else cluster.module_args())
+    full.setdefault("request_timeout_ms", 20000)
+    full.update(args)
+    return run_module(module, full, check=check, diff=diff, env=ENV, verbosity=verbosity)
+
+
+def ok(result):
+    assert not result.get("failed"), result.get("msg")
+    return result
+
+
+def acl_list(cluster, *filters):
+    """AclCommand --list output as a set of (principal, host, operation, permission, resource)."""
+    out = cluster.admin_tool(ACL_COMMAND, "--list", *filters)
+    acls = set()
+    resource = None
+    for line in out.splitlines():
+        head = re.search(r"ResourcePattern\(resourceType=(\w+), name=(.*?), patternType=(\w+)\)",
+                         line)
+        if head:
+            resource = (head.group(1).lower(), head.group(2), head.group(3).lower())
+            continue
+        entry = re.search(r"\(principal=(.*?), host=(.*?), operation=(\w+), "
+                          r"permissionType=(\w+)\)", line)
+        if entry and resource:
+            acls.add((entry.group(1), entry.group(2), entry.group(3).lower(),
+                      entry.group(4).lower()) + resource)
+    return acls
+
+
+def scram_users(cluster, *names):
+    """ConfigCommand --describe --entity-type users: {user: {mechanism: iterations}}."""
+    args = ["--describe", "--entity-type", "users"]
+    for name in names:
+        args += ["--entity-name", name]
+    out = cluster.admin_tool(CONFIG_COMMAND, *args)
+    users = {}
+    for line in out.splitlines():
+        match = re.match(r"SCRAM credential configs for user-principal '(.*)' are (.*)$", line)
+        if match:
+            users[match.group(1)] = dict(
+                (m, int(i)) for m, i in re.findall(r"(SCRAM-SHA-\d+)=iterations=(\d+)",
+                                                   match.group(2)))
+    return users
+
+
+def produce(cluster, topic, user, password, timeout=20):
+    """Produce one record as a SCRAM user; return None or the Kafka error name."""
+    from confluent_kafka import Producer
+    outcome = {}
+    conf = cluster.confluent_config(user, password)
+    conf.update({"message.timeout.ms": timeout * 1000, "socket.timeout.ms": 10000})
+    producer = Producer(conf)
+
+    def delivered(err, _msg):
+        outcome["error"] = err.name() if err else None
+
+    producer.produce(topic, b"value", on_delivery=delivered)
+    producer.flush(timeout + 5)
+    return outcome.get("error", "NO_DELIVERY_REPORT")
+
+
+def consume(cluster, topic, group, user, password, timeout=25):
+    """Consume from the start as a SCRAM user in ``group``; return None or the error name."""
+    from confluent_kafka import Consumer
+    conf = cluster.confluent_config(user, password)
+    conf.update({"group.id": group, "auto.offset.reset": "earliest",
+                 "enable.auto.commit": False})
+    consumer = Consumer(conf)
+    consumer.subscribe([topic])
+    deadline = time.time() + timeout
+    try:
+        while time.time() < deadline:
+            msg = consumer.poll(1.0)
+            if msg is None:
+                continue
+            if msg.error():
+                return msg.error().name()
+            return None
+        return "TIMEOUT"
+    finally:
+        consumer.close()
+
+
+def create_topic(cluster, name, partitions=1):
+    cluster.admin_tool(TOPIC_COMMAND, "--create", "--if-not-exists", "--topic", name,
+                       "--partitions", str(partitions), "--replication-factor", "1")
+
+
+def assert_no_secret(result, *secrets):
+    """No secret in ansible's stdout/stderr (the -vvv output) nor in the result."""
+    run = result["_run"]
+    for secret in secrets:
+        assert secret not in run.stdout, "secret leaked in stdout"
+        assert secret not in run.stderr, "secret leaked in stderr"
