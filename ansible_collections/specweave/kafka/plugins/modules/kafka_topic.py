@@ -29,7 +29,7 @@ description:
   - Internal topics (C(__consumer_offsets), C(__transaction_state), C(_schemas), any C(__*)) are
     never created, altered or deleted unless O(allow_internal_topics=true).
 author:
-  - specweave.kafka developers
+  - specweave.kafka developers (@specweave)
 extends_documentation_fragment:
   - specweave.kafka.kafka
 options:
@@ -141,6 +141,7 @@ attributes:
     support: full
     membership:
       - specweave.kafka.kafka
+    description: Use C(group/specweave.kafka.kafka) in C(module_defaults) to set the connection once.
 notes:
   - Needs the C(kafka-python) library (3.x) on the host that runs the module.
   - Partition reassignment moves data between brokers; on busy clusters set replication

@@ -1,0 +1,207 @@
+"""Benchmark: kafka_topic converging 1,000 topics in one task against the practical limit.
+
+Starts a single-node KRaft broker from the test bed, then for 1,000 topics (3 partitions,
+2 config keys each):
+
+  (a) create from empty,
+  (b) re-run with nothing to do,
+  (c) change one config key on all topics,
+
+each done once by the module (run the way Ansible runs it: a fresh Python process executing the
+module file with its arguments as JSON) and once by the minimal direct kafka-python admin calls
+doing the same work, also in a fresh process (so both pay interpreter start, imports and the
+connection). Prints wall times, the ratio module/limit (target <= 1.5) and the module's peak
+memory (max RSS of the child, target <= 150 MB). ``--ansible`` also times (b) through
+``ansible localhost -m`` for reference.
+
+Run: .venv/bin/python benchmarks/bench_kafka_topic.py [--topics 1000] [--repeat 3] [--ansible]
+"""
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+
+REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, REPO)
+
+from testbed.kafka import KafkaCluster  # noqa: E402
+
+MODULE = os.path.join(REPO, "ansible_collections", "specweave", "kafka", "plugins", "modules",
+                      "kafka_topic.py")
+
+# The limit: the fewest kafka-python admin calls that do the same work.
+LIMIT_SCRIPT = r"""
+import json, sys
+from kafka import KafkaAdminClient
+from kafka.admin import ConfigResource
+from kafka.admin._configs import AlterConfigOp
+job = json.load(open(sys.argv[1]))
+admin = KafkaAdminClient(bootstrap_servers=job["bootstrap"], request_timeout_ms=120000)
+names = job["names"]
+if job["step"] == "create":
+    admin.create_topics(dict((n, {"num_partitions": 3, "replication_factor": 1,
+                                  "configs": job["configs"]}) for n in names),
+                        timeout_ms=120000)
+elif job["step"] == "noop":
+    admin.describe_topics(names)
+    admin.describe_configs([ConfigResource("TOPIC", n, sorted(job["configs"])) for n in names],
+                           config_filter="all")
+elif job["step"] == "alter":
+    admin.alter_configs([ConfigResource("TOPIC", n, dict((k, (AlterConfigOp.SET, v))
+                                                          for k, v in job["change"].items()))
+                         for n in names], raise_on_unknown=False, incremental=True)
+admin.close()
+"""
+
+
+WRAPPER = r"""
+import os, resource, subprocess, sys, time, json
+started = time.time()
+proc = subprocess.run(sys.argv[1:], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+wall = time.time() - started
+peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024.0
+sys.stdout.write(json.dumps(dict(wall=wall, peak_mb=peak, rc=proc.returncode,
+                                 out=proc.stdout.decode(),
+                                 err=proc.stderr.decode()[-3000:])))
+"""
+
+
+def measure(cmd, env=None):
+    """Wall time and peak RSS (MB) of ``cmd`` run as a child, measured by a wrapper."""
+    proc = subprocess.run([sys.executable, "-c", WRAPPER] + cmd, stdout=subprocess.PIPE,
+                          env=env, check=True)
+    data = json.loads(proc.stdout.decode())
+    if data["rc"] != 0:
+        raise RuntimeError("%s failed (%d):\n%s\n%s" % (" ".join(cmd[:3]), data["rc"],
+                                                         data["out"][-3000:], data["err"]))
+    return data
+
+
+def module_env():
+    env = dict(os.environ)
+    env["PYTHONPATH"] = REPO + os.pathsep + env.get("PYTHONPATH", "")
+    return env
+
+
+def run_module(workdir, args):
+    path = os.path.join(workdir, "args.json")
+    with open(path, "w") as handle:
+        json.dump({"ANSIBLE_MODULE_ARGS": args}, handle)
+    data = measure([sys.executable, MODULE, path], env=module_env())
+    result = json.loads(data["out"][data["out"].find("{"):])
+    if result.get("failed"):
+        raise RuntimeError("module failed: %s" % result.get("msg"))
+    return data, result
+
+
+def run_limit(workdir, job):
+    script = os.path.join(workdir, "limit.py")
+    with open(script, "w") as handle:
+        handle.write(LIMIT_SCRIPT)
+    path = os.path.join(workdir, "job.json")
+    with open(path, "w") as handle:
+        json.dump(job, handle)
+    return measure([sys.executable, script, path])
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--topics", type=int, default=1000)
+    parser.add_argument("--repeat", type=int, default=1,
+                        help="rounds of (a)(b)(c); the best time of each is reported")
+    parser.add_argument("--ansible", action="store_true",
+                        help="also time (b) through 'ansible localhost -m'")
+    options = parser.parse_args()
+
+    workdir = tempfile.mkdtemp(prefix="bench-kafka-topic-")
+    cluster = KafkaCluster(size=1, workdir=os.path.join(workdir, "kafka"), heap="1g")
+    print("starting a single-node broker ...", flush=True)
+    cluster.start()
+    rows = {}
+    peaks = []
+    try:
+        for round_ in range(options.repeat):
+            mod_names = ["bench.mod%d.t%04d" % (round_, i) for i in range(options.topics)]
+            lim_names = ["bench.lim%d.t%04d" % (round_, i) for i in range(options.topics)]
+            configs = {"retention.ms": "604800000", "cleanup.policy": "delete"}
+            base = dict(bootstrap_servers=[cluster.bootstrap_servers], request_timeout_ms=120000)
+
+            def topics_arg(cfg):
+                return [dict(name=n, partitions=3, replication_factor=1, config=cfg)
+                        for n in mod_names]
+
+            steps = [
+                ("a", "create from empty", dict(configs), "create", None),
+                ("b", "re-run, nothing to do", dict(configs), "noop", None),
+                ("c", "change one config on all",
+                 dict(configs, **{"retention.ms": "86400000"}), "alter",
+                 {"retention.ms": "86400000"}),
+            ]
+            for key, label, cfg, step, change in steps:
+                limit = run_limit(workdir, dict(bootstrap=cluster.bootstrap_servers,
+                                                names=lim_names, step=step,
+                                                configs=configs, change=change))
+                data, result = run_module(workdir, dict(base, topics=topics_arg(cfg)))
+                expect_changed = step != "noop"
+                if result["changed"] != expect_changed:
+                    raise RuntimeError("(%s) module changed=%s, expected %s"
+                                       % (key, result["changed"], expect_changed))
+                count = len(result["created"] if step == "create" else
+                            result["unchanged"] if step == "noop" else result["updated"])
+                if count != options.topics:
+                    raise RuntimeError("(%s) module handled %d topics, expected %d"
+                                       % (key, count, options.topics))
+                best = rows.get(key)
+                if best is None or data["wall"] < best[1]:
+                    rows[key] = (label, data["wall"], limit["wall"])
+                elif limit["wall"] < best[2]:
+                    rows[key] = (label, best[1], limit["wall"])
+                peaks.append(data["peak_mb"])
+                print("  round %d (%s) module %.2fs peak %.0f MB, limit %.2fs"
+                      % (round_ + 1, key, data["wall"], data["peak_mb"], limit["wall"]),
+                      flush=True)
+            if options.ansible:
+                args_json = json.dumps(dict(base, topics=topics_arg(steps[-1][2])))
+                env = dict(os.environ, ANSIBLE_COLLECTIONS_PATH=REPO,
+                           ANSIBLE_PYTHON_INTERPRETER=sys.executable,
+                           ANSIBLE_LOCALHOST_WARNING="false")
+                started = time.time()
+                subprocess.run([os.path.join(os.path.dirname(sys.executable), "ansible"),
+                                "localhost", "-c", "local", "-i", "localhost,", "-m",
+                                "specweave.kafka.kafka_topic", "-a", args_json],
+                               stdout=subprocess.DEVNULL, check=True, env=env)
+                rows.setdefault("b-ansible", ("(b) via 'ansible localhost -m'",
+                                              time.time() - started, rows["b"][2]))
+            admin_cleanup(cluster, mod_names + lim_names)
+    finally:
+        cluster.stop()
+        shutil.rmtree(workdir, ignore_errors=True)
+
+    print()
+    print("kafka_topic, %d topics x 3 partitions x 2 configs, single-node KRaft %s"
+          % (options.topics, cluster.version))
+    print("%-34s %10s %10s %8s" % ("step", "module s", "limit s", "ratio"))
+    for key in sorted(rows):
+        label, module_s, limit_s = rows[key]
+        print("%-34s %10.2f %10.2f %8.2f" % ("(%s) %s" % (key, label) if len(key) == 1
+                                              else label, module_s, limit_s,
+                                              module_s / limit_s))
+    print("module peak memory (max RSS): %.0f MB (target <= 150 MB)" % max(peaks))
+
+
+def admin_cleanup(cluster, names):
+    from kafka import KafkaAdminClient
+    admin = KafkaAdminClient(bootstrap_servers=cluster.bootstrap_servers,
+                             request_timeout_ms=120000)
+    try:
+        admin.delete_topics(names, timeout_ms=120000)
+    finally:
+        admin.close()
+
+
+if __name__ == "__main__":
+    main()
