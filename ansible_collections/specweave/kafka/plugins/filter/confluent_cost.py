@@ -28,7 +28,8 @@ options:
     required: true
   prices:
     description:
-      - Overrides deep-merged over the shipped price table, for example
+      - >-
+        Overrides deep-merged over the shipped price table, for example
         C({"cluster_types": {"Standard": {"unit_hour": 0.40}}}), or a whole table with its own
         C(as_of) and C(source).
     type: dict
