@@ -23,6 +23,14 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 mkdir -p "$work/$name/libs" "$work/$name/config"
 cp "$libs"/*.jar "$work/$name/libs/"
+# Kafka logs through SLF4J 1.x (slf4j-api-1.7.x): bind it to log4j2 with log4j-slf4j-impl, as the
+# Apache tarball does; the SLF4J 2 binding would leave the broker with a no-op logger.
+if ls "$work/$name/libs"/slf4j-api-1.*.jar >/dev/null 2>&1; then
+  log4j_version=$(ls "$work/$name/libs" | sed -n 's/^log4j-core-\(.*\)\.jar$/\1/p' | head -1)
+  rm -f "$work/$name/libs"/log4j-slf4j2-impl-*.jar
+  mvn -q -B dependency:copy -Dartifact="org.apache.logging.log4j:log4j-slf4j-impl:${log4j_version:-2.24.3}" \
+    -DoutputDirectory="$work/$name/libs" >&2
+fi
 printf 'Apache Kafka %s (Scala %s), jars resolved from Maven Central\n' "$version" "$scala" > "$work/$name/README.specweave"
 # reproducible: fixed order, owner and mtime
 tar --sort=name --owner=0 --group=0 --numeric-owner --mtime='2026-01-01 00:00:00Z' \

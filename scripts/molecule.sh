@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Runs the kafka_broker molecule scenarios (podman, systemd containers, 3 nodes on 127.0.0.11-13).
+# Usage: scripts/molecule.sh [scenario ...]   (default: every scenario under molecule/)
+# Prepares what they need first (both cached): the node image and a Kafka archive from Maven Central.
+set -euo pipefail
+repo=$(cd "$(dirname "$0")/.." && pwd)
+venv=${VENV:-$repo/.venv}
+export PATH="$venv/bin:$PATH"
+collection="$repo/ansible_collections/specweave/kafka"
+site=$("$venv/bin/python" -c 'import ansible_collections, os; print(os.path.dirname(list(ansible_collections.__path__)[-1]))' 2>/dev/null || true)
+export ANSIBLE_COLLECTIONS_PATH="$repo${site:+:$site}"
+export ANSIBLE_COLLECTIONS_SCAN_SYS_PATH=true
+export SPECWEAVE_NODE_IMAGE=${SPECWEAVE_NODE_IMAGE:-$("$repo/scripts/podman-image.sh" | tail -n 1)}
+export KAFKA_ARCHIVE=${KAFKA_ARCHIVE:-$("$repo/scripts/kafka-archive.sh" "${KAFKA_VERSION:-4.1.1}" | tail -n 1)}
+export MOLECULE_NO_LOG=false ANSIBLE_FORCE_COLOR=0 PY_COLORS=0
+cd "$collection"
+scenarios=("$@")
+if [ ${#scenarios[@]} -eq 0 ]; then
+  for dir in molecule/*/; do
+    [ -f "$dir/molecule.yml" ] && scenarios+=("$(basename "$dir")")
+  done
+fi
+status=0
+for scenario in "${scenarios[@]}"; do
+  start=$(date +%s)
+  if molecule test -s "$scenario"; then result=passed; else result=FAILED; status=1; fi
+  echo "molecule: scenario $scenario $result in $(( $(date +%s) - start )) s"
+  [ $status -eq 0 ] || break
+done
+exit $status
