@@ -99,6 +99,18 @@ class N8nServer(object):
         cookies = http.cookiejar.CookieJar()
         self._session = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(cookies))
 
+    @classmethod
+    def attach(cls, url, api_key, pid):
+        """Use an n8n that is already running (started by ``start()`` elsewhere)."""
+        server = cls.__new__(cls)
+        server.version, server.binary, server.own_workdir = DEFAULT_VERSION, None, False
+        server.workdir, server.url, server.api_key = None, url.rstrip("/"), api_key
+        server.port = int(url.rsplit(":", 1)[1].strip("/"))
+        server.log_path = os.devnull
+        server.process = _Attached(pid)
+        server._session = urllib.request.build_opener()
+        return server
+
     # -- process ------------------------------------------------------------------------------
     def start(self, timeout=180):
         env = quiet_environment(os.path.join(self.workdir, "home"), self.port)
@@ -136,6 +148,8 @@ class N8nServer(object):
         raise RuntimeError("n8n not ready after %ss: %s\n%s" % (timeout, last, self.log_tail()))
 
     def stop(self, grace=20):
+        if isinstance(self.process, _Attached):
+            return
         if self.process is not None:
             if self.process.poll() is None:
                 try:
@@ -241,3 +255,17 @@ class N8nServer(object):
 
     def __exit__(self, *exc):
         self.stop()
+
+
+class _Attached(object):
+    """Stands in for the Popen of an n8n started elsewhere (never stopped from here)."""
+
+    def __init__(self, pid):
+        self.pid = pid
+
+    def poll(self):
+        try:
+            os.kill(self.pid, 0)
+            return None
+        except OSError:
+            return 1

@@ -4,6 +4,7 @@ n8n comes from the npm registry (scripts/n8n-install.sh, cached), PostgreSQL fro
 (scripts/n8n-postgres-install.sh); both run on 127.0.0.1 on free ports and are stopped by PID.
 """
 import http.server
+import json
 import os
 import pwd
 import shutil
@@ -15,15 +16,35 @@ import time
 
 import pytest
 
+from testbed.ansible import run_module
 from testbed.kafka import REPO, free_port
 from testbed.n8n import N8nServer
 
 
 @pytest.fixture(scope="session")
 def n8n():
+    """One n8n for the session. SPECWEAVE_N8N_ATTACH=<json file with url, key, pid> reuses a
+    running one instead (for quick local iterations)."""
+    attach = os.environ.get("SPECWEAVE_N8N_ATTACH")
+    if attach:
+        with open(attach) as handle:
+            state = json.load(handle)
+        yield N8nServer.attach(state["url"], state["key"], state["pid"])
+        return
     server = N8nServer().start()
     yield server
     server.stop()
+
+
+@pytest.fixture
+def module():
+    """``module(name, args, env=..., ...)``; the json stdout callback of the test runner lives
+    in ansible.posix, which comes with the installed ``ansible`` package."""
+    def run(name, args, env=None, **kwargs):
+        merged = {"ANSIBLE_COLLECTIONS_SCAN_SYS_PATH": "true"}
+        merged.update(env or {})
+        return run_module(name, args, env=merged, **kwargs)
+    return run
 
 
 @pytest.fixture
