@@ -75,6 +75,10 @@ def measure(cmd, env=None):
     proc = subprocess.run([sys.executable, "-c", WRAPPER] + cmd, stdout=subprocess.PIPE,
                           env=env, check=True)
     data = json.loads(proc.stdout.decode())
+    if data["rc"] != 0 and '"msg"' in data["out"]:
+        start = data["out"].find("{")
+        raise RuntimeError("%s failed: %s" % (" ".join(cmd[:3]),
+                                              json.loads(data["out"][start:]).get("msg")))
     if data["rc"] != 0:
         raise RuntimeError("%s failed (%d):\n%s\n%s" % (" ".join(cmd[:3]), data["rc"],
                                                          data["out"][-3000:], data["err"]))

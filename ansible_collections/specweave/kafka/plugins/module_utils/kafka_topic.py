@@ -839,10 +839,11 @@ def _alter_configs(admin, alter, validate_only=False):
     return response.get("topic", {})
 
 
-def apply_plan(admin, plan, timeout_ms, reassignment_timeout=300, progress=None):
+def apply_plan(admin, plan, timeout_ms, reassignment_timeout=300, progress=None, warnings=None):
     """Apply the plan; return {name: {"failed": [...]}} and the reassignment report.
 
-    Steps in order: create, add partitions, alter configs, reassign (and wait), delete. A topic
+    Steps in order: create (then wait until the new topics have leaders in the metadata, so the
+    next task can use them), add partitions, alter configs, reassign (and wait), delete. A topic
     whose earlier step failed is skipped by later steps.
     """
     outcomes = dict((t["name"], {"failed": []}) for t in plan["topics"])
@@ -861,6 +862,14 @@ def apply_plan(admin, plan, timeout_ms, reassignment_timeout=300, progress=None)
         for name, _spec in chunk:
             if name not in answered:
                 _outcome(outcomes, name, "create", "no answer from the broker")
+
+    created = [name for name in sorted(plan["create"]) if not failed(name)]
+    if created and hasattr(admin, "wait_for_topics"):
+        try:
+            admin.wait_for_topics(created, timeout_ms=timeout_ms)
+        except Exception as exc:  # created is created: report, do not fail
+            if warnings is not None:
+                warnings.append("topics were created but not all have leaders yet: %s" % exc)
 
     grow = dict((n, s) for n, s in plan["create_partitions"].items() if not failed(n))
     if grow:

@@ -398,9 +398,13 @@ def main():
         result.update(summarise(plan))
         km.exit_json(**result)
 
+    warnings = []
     with km.operation("applying topic changes", **summarise(plan)):
         outcomes, report = apply_plan(admin, plan, timeout_ms,
-                                      reassignment_timeout=params["reassignment_timeout"])
+                                      reassignment_timeout=params["reassignment_timeout"],
+                                      warnings=warnings)
+    for warning in warnings:
+        module.warn(warning)
     result.update(summarise(plan, outcomes))
     if report is not None:
         result["reassignment"] = report
