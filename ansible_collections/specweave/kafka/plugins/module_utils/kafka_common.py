@@ -13,6 +13,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import logging
+import re
 import threading
 import traceback
 
@@ -172,12 +173,16 @@ def validate_connection_params(params):
 # Words in kafka-python's log lines / exception texts that identify the kind of failure.
 _TLS_MARKERS = ("ssl", "certificate", "handshake", "tls", "wrong version number")
 _AUTH_MARKERS = ("authenticat", "sasl", "invalid credentials", "invalid username or password")
+# A KRaft controller listener answers ApiVersions but not Metadata.
+_NOT_BROKER_MARKERS = ("does not support the 'metadatarequest'",)
 
 
 def _classify(texts):
-    """Return 'tls', 'auth' or None for a list of error texts (last one wins)."""
+    """Return 'tls', 'auth', 'not_broker' or None for a list of error texts (last one wins)."""
     for text in reversed([t for t in texts if t]):
         lowered = text.lower()
+        if any(marker in lowered for marker in _NOT_BROKER_MARKERS):
+            return "not_broker"
         if any(marker in lowered for marker in _AUTH_MARKERS):
             return "auth"
         if any(marker in lowered for marker in _TLS_MARKERS):
@@ -219,6 +224,13 @@ def describe_error(exc, servers, operation=None, details=None, broker_version=No
             return ("%s: authentication to %s failed (%s). Check sasl_mechanism, sasl_username "
                     "and sasl_password, and that the user exists on the cluster."
                     % (what, where, last_detail if kind == "auth" and last_detail else named))
+        not_broker = isinstance(exc, kafka_errors.IncompatibleBrokerVersion) and \
+            operation == "connecting"
+        if not_broker or isinstance(exc, unreachable) and kind == "not_broker":
+            return ("%s: the server at %s answered but does not serve Kafka client "
+                    "requests (%s). Is this a KRaft controller listener rather than a "
+                    "broker listener?" % (what, where, last_detail if kind == "not_broker"
+                                          and last_detail else named))
         if isinstance(exc, unreachable):
             if kind == "tls":
                 return ("%s: TLS handshake with %s failed (%s). Check ssl_cafile, the broker "
@@ -232,10 +244,6 @@ def describe_error(exc, servers, operation=None, details=None, broker_version=No
             return ("%s: the principal is not authorized (%s). Grant the needed ACLs or "
                     "connect as a super user." % (what, named))
         if isinstance(exc, kafka_errors.IncompatibleBrokerVersion) or "Unsupported" in name:
-            if operation == "connecting":
-                return ("%s: the server at %s answered but does not serve Kafka client "
-                        "requests (%s). Is this a KRaft controller listener rather than a "
-                        "broker listener?" % (what, where, named))
             return ("%s: the broker at %s%s does not support this operation (%s). It needs "
                     "a newer Kafka version." % (what, where,
                                                 " (Kafka %s)" % version if version else "",
@@ -244,6 +252,12 @@ def describe_error(exc, servers, operation=None, details=None, broker_version=No
         return "%s: TLS error talking to %s (%s). Check the ssl_* options." % (
             what, where, named)
     return "%s against %s: %s" % (what, where, named)
+
+
+# kafka-python log lines that carry no cause (retries, the final timeout, event loop notes).
+_NOISE = ("not ready; waiting", "Bootstrap failed:", "Connection lost:", "blocking the event loop",
+          "Closing ")
+_BACKOFF = re.compile(r"\s*\(backoff [0-9.]+ secs\)\s*$")
 
 
 class _RecentWarnings(logging.Handler):
@@ -259,9 +273,13 @@ class _RecentWarnings(logging.Handler):
             message = record.getMessage()
         except Exception:  # a malformed log call must not break the module
             return
-        if message not in self.messages:
-            self.messages.append(message)
-            del self.messages[:-self.size]
+        if any(noise in message for noise in _NOISE):
+            return
+        message = _BACKOFF.sub("", message)
+        if message in self.messages:
+            self.messages.remove(message)
+        self.messages.append(message)
+        del self.messages[:-self.size]
 
 
 class KafkaModule(object):

@@ -11,7 +11,7 @@ import pytest
 from kafka import errors as kafka_errors
 
 from ansible_collections.specweave.kafka.plugins.module_utils.kafka_common import (
-    client_config, describe_error, kafka_common_argument_spec, split_servers,
+    _RecentWarnings, client_config, describe_error, kafka_common_argument_spec, split_servers,
     validate_connection_params)
 
 BASE = dict(bootstrap_servers=["b1:9092"], security_protocol=None, sasl_mechanism=None,
@@ -186,6 +186,11 @@ SERVERS = ["b1:9092", "b2:9092"]
      ["AlterPartitionReassignments failed: the broker at b1:9092, b2:9092 does not support"]),
     (kafka_errors.IncompatibleBrokerVersion("no metadata"), "connecting", [], None,
      ["answered but does not serve Kafka client requests", "KRaft controller listener"]),
+    (kafka_errors.KafkaTimeoutError("Unable to bootstrap"), "connecting",
+     ["Bootstrap attempt to bootstrap-0 failed: [Error 35] IncompatibleBrokerVersion: Kafka "
+      "broker does not support the 'MetadataRequest' Kafka protocol."], None,
+     ["connecting failed: the server at b1:9092, b2:9092 answered but does not serve Kafka "
+      "client requests (Bootstrap attempt", "KRaft controller listener"]),
     (ValueError("boom"), "Metadata", [], None,
      ["Metadata failed against b1:9092, b2:9092: ValueError: boom"]),
     (RuntimeError(""), None, [], None,
@@ -201,3 +206,28 @@ def test_describe_error(exc, operation, details, version, expected):
 def test_describe_error_is_backwards_compatible():
     message = describe_error(kafka_errors.KafkaTimeoutError("x"), [])
     assert "(no servers)" in message
+
+
+def test_recent_warnings_keep_causes_not_retry_noise():
+    import logging
+    handler = _RecentWarnings(size=3)
+    logger = logging.getLogger("kafka.test_recent_warnings")
+    logger.addHandler(handler)
+    logger.setLevel(logging.WARNING)
+    try:
+        logger.warning("Bootstrap connection to %s failed: %s (backoff %.2f secs)", "bootstrap-0",
+                       "KafkaConnectionError: 111 ECONNREFUSED", 0.12)
+        logger.warning("Bootstrap bootstrap-0 not ready; waiting 0.12 secs")
+        logger.error("Bootstrap failed: KafkaTimeoutError: Unable to bootstrap from x")
+        logger.warning("Bootstrap connection to bootstrap-0 failed: KafkaConnectionError: 111 "
+                       "ECONNREFUSED (backoff 5.66 secs)")
+        logger.info("not kept: below WARNING")
+        for i in range(3):
+            logger.error("cause %d", i)
+    finally:
+        logger.removeHandler(handler)
+    assert handler.messages == ["cause 0", "cause 1", "cause 2"]
+    handler.messages = []
+    handler.emit(logging.makeLogRecord(dict(msg="Bootstrap connection to b failed: x (backoff 1.00 secs)",
+                                            levelno=logging.WARNING)))
+    assert handler.messages == ["Bootstrap connection to b failed: x"]
