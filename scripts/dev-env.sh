@@ -1,26 +1,36 @@
 #!/usr/bin/env bash
-# The main job: a local Kafka cluster brought up and configured by the collection.
-#   scripts/dev-env.sh up     start the local cluster and apply examples/dev_topics.yml
-#   scripts/dev-env.sh down   stop it; no process is left behind
+# The local dev cluster: 3 KRaft brokers on 127.0.0.1 run by the collection's kafka_broker role in
+# user-level service mode (no root, no containers), with the example desired state applied.
+#   scripts/dev-env.sh up     bring it up (idempotent), print how to connect and the time to ready
+#   scripts/dev-env.sh down   stop every node (no process left behind) and remove its state
+# Env: KAFKA_DEV_DIR (default .dev/kafka), KAFKA_DEV_BASE_PORT (default 29092; uses base..base+5),
+#      KAFKA_VERSION (default 4.1.1), KAFKA_ARCHIVE (default: built from Maven Central and cached).
 set -euo pipefail
-here=$(cd "$(dirname "$0")/.." && pwd)
-cd "$here"
-export ANSIBLE_COLLECTIONS_PATH="$here" ANSIBLE_COLLECTIONS_SCAN_SYS_PATH=false
-py="$here/.venv/bin/python"
+repo=$(cd "$(dirname "$0")/.." && pwd)
+venv=${VENV:-$repo/.venv}
+export PATH="$venv/bin:$PATH"
+export KAFKA_DEV_DIR=${KAFKA_DEV_DIR:-$repo/.dev/kafka}
+export KAFKA_DEV_BASE_PORT=${KAFKA_DEV_BASE_PORT:-29092}
+export ANSIBLE_COLLECTIONS_PATH="$repo" ANSIBLE_COLLECTIONS_SCAN_SYS_PATH=false
+export ANSIBLE_LOCALHOST_WARNING=false ANSIBLE_INVENTORY_UNPARSED_WARNING=false ANSIBLE_PIPELINING=true
+export ANSIBLE_DISPLAY_SKIPPED_HOSTS=false ANSIBLE_DISPLAY_OK_HOSTS=${ANSIBLE_DISPLAY_OK_HOSTS:-false}
+playbook="$repo/ansible_collections/specweave/kafka/playbooks/dev_env.yml"
+start=$(date +%s%N)
+elapsed() { local ms=$(( ($(date +%s%N) - start) / 1000000 )); printf '%d.%d' $((ms / 1000)) $(((ms % 1000) / 100)); }
 case "${1:-up}" in
   up)
-    start=$(date +%s.%N)
-    state=$("$py" -m testbed up --size "${DEV_BROKERS:-1}")
-    servers=$("$py" -c 'import json,sys; print(json.load(sys.stdin)["bootstrap_servers"])' <<<"$state")
-    "$here/.venv/bin/ansible-playbook" -i localhost, -c local examples/dev_topics.yml \
-      -e "kafka_bootstrap_servers=$servers"
-    ready=$("$py" -c "import time; print(round(time.time() - $start, 1))")
-    echo
-    echo "Local Kafka is ready in ${ready}s: bootstrap servers $servers (PLAINTEXT)"
-    echo "  state and logs: $here/.dev/testbed    stop it with: make dev-down"
+    export KAFKA_ARCHIVE=${KAFKA_ARCHIVE:-$("$repo/scripts/kafka-archive.sh" "${KAFKA_VERSION:-4.1.1}" | tail -n 1)}
+    ansible-playbook "$playbook" -e kafka_dev_state=present
+    echo "dev-env: up in $(elapsed) s (command to ready, including Ansible start-up)"
     ;;
   down)
-    "$py" -m testbed down
+    ansible-playbook "$playbook" -e kafka_dev_state=absent
+    if pgrep -f "$KAFKA_DEV_DIR/" >/dev/null; then
+      echo "dev-env: processes of $KAFKA_DEV_DIR still running:" >&2
+      pgrep -af "$KAFKA_DEV_DIR/" >&2
+      exit 1
+    fi
+    echo "dev-env: down in $(elapsed) s, no process left"
     ;;
   *)
     echo "usage: $0 up|down" >&2
