@@ -477,7 +477,8 @@ def main():
             global_before = client.global_compatibility()
         active = set(client.subjects()) if items else set()
         soft_deleted = set()
-        if any(i.get("state") == "absent" and i.get("permanent") for i in items):
+        if any(i.get("state") == "absent" and i.get("permanent") or
+               i.get("state") != "absent" and i["subject"] not in active for i in items):
             soft_deleted = set(client.subjects(deleted=True)) - active
         plans = prepare(module, client, items, active, soft_deleted)
 
@@ -500,7 +501,7 @@ def main():
                 restore_compatibility(client, plans)
                 module.fail_json(msg=" ".join(problems) + " The compatibility levels were put back.",
                                  subjects=[p.subject for p in plans])
-            apply_subjects(module, client, plans)
+            apply_subjects(module, client, plans, soft_deleted)
 
         for plan in plans:
             entry = subject_result(plan)
@@ -546,7 +547,7 @@ def restore_compatibility(client, plans):
             client.set_subject_compatibility(plan.subject, plan.compat_before)
 
 
-def apply_subjects(module, client, plans):
+def apply_subjects(module, client, plans, soft_deleted):
     done = []
     for plan in plans:
         try:
@@ -555,10 +556,17 @@ def apply_subjects(module, client, plans):
                     client.delete_subject(plan.subject, permanent=(kind == "permanent"))
             elif plan.register:
                 normalize = bool(plan.item.get("normalize"))
-                client.register(plan.subject, plan.payload, normalize)
-                # the registry's own view of what was registered: version, id, stored schema
-                plan.existing = client.lookup(plan.subject, plan.payload, normalize) or \
-                    client.lookup(plan.subject, plan.payload, True)
+                answer = client.register(plan.subject, plan.payload, normalize) or {}
+                if not plan.exists and plan.subject not in soft_deleted and answer.get("id"):
+                    # a subject that never existed starts at version 1: no need to ask
+                    plan.existing = {"id": answer["id"], "version": answer.get("version", 1),
+                                     "schema": plan.payload["schema"],
+                                     "schemaType": plan.payload["schemaType"],
+                                     "references": plan.payload.get("references")}
+                else:
+                    # the registry's own view of what was registered: version, id
+                    plan.existing = client.lookup(plan.subject, plan.payload, normalize) or \
+                        client.lookup(plan.subject, plan.payload, True)
         except SchemaRegistryError as exc:
             module.fail_json(msg="subject %s: %s" % (plan.subject, exc.message), status=exc.status,
                              error_code=exc.error_code, applied_subjects=done)
