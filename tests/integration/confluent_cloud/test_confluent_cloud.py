@@ -210,7 +210,7 @@ def test_pagination_over_several_pages(cc, ccm):
     names = ["env-page-%d" % i for i in range(5)]
     ids = [cc.add_environment(name) for name in names]
     before = len(cc.requests_to("GET", "/org/v2/environments"))
-    r = ccm("confluent_environment_info", {})
+    r = ccm("confluent_environment_info", dict(max_retries=5))  # ansible -a needs some argument
     listed = [e["name"] for e in r["environments"]]
     assert set(names) <= set(listed) and len(listed) == len(cc.environments), r
     pages = cc.requests_to("GET", "/org/v2/environments")[before:]

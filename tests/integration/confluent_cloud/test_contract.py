@@ -19,9 +19,12 @@ def validator():
     return ContractValidator()
 
 
+AUTH = {"Authorization": "Basic " + base64.b64encode(b"KEY:SECRET").decode()}
+
+
 def _post(validator, path, body, method="POST", query=()):
     return validator.validate_request(method, path, list(query),
-                                      {"Content-Type": "application/json"},
+                                      dict(AUTH, **{"Content-Type": "application/json"}),
                                       json.dumps(body).encode())
 
 
@@ -72,9 +75,12 @@ def test_validator_rejects_what_the_spec_forbids(validator):
     assert _post(validator, "/cmk/v2/clusters", {"spec": {"display_name": "x"}})
     assert _post(validator, "/cmk/v2/clusters/lkc-1", {"spec": {"display_name": "x"}}, "PATCH")
     assert _post(validator, "/iam/v2/api-keys", {"spec": {"display_name": "no owner"}})
-    assert validator.validate_request("GET", "/cmk/v2/clusters", [], {}, b"")  # no environment
+    assert validator.validate_request("GET", "/cmk/v2/clusters", [], AUTH, b"")  # no environment
     assert validator.validate_request("GET", "/org/v2/environments", [("page_size", "1000")],
-                                      {}, b"")
+                                      AUTH, b"")
+    # the api-keys spec declares HTTP basic auth: a request without it breaks the contract
+    assert validator.validate_request("GET", "/iam/v2/api-keys", [], {}, b"")
+    assert validator.validate_request("GET", "/iam/v2/api-keys", [], AUTH, b"") == []
     bad = json.dumps({"api_version": "cmk/v2", "kind": "Cluster", "id": "lkc-1",
                       "spec": {"display_name": "x"}}).encode()
     assert validator.validate_response("GET", "/cmk/v2/clusters/lkc-1",
