@@ -118,7 +118,7 @@ def test_unreachable_registry():
 
 def test_auth_and_tls_options_are_passed():
     sr, opener, dummy = client([(200, [], None)], username="key", password="secret",
-                           ca_path="/ca.pem", client_cert="/c.pem", client_key="/k.pem")
+                               ca_path="/ca.pem", client_cert="/c.pem", client_key="/k.pem")
     sr.subjects()
     call = opener.calls[0]
     assert call["url_username"] == "key" and call["url_password"] == "secret"
@@ -134,7 +134,7 @@ def test_auth_and_tls_options_are_passed():
 
 def test_lookup_missing_subject_or_schema_is_none():
     sr, opener, dummy = client([(404, {"error_code": 40401, "message": "no subject"}, None),
-                            (404, {"error_code": 40403, "message": "no schema"}, None)])
+                                (404, {"error_code": 40403, "message": "no schema"}, None)])
     assert sr.lookup("s", {"schema": "x"}) is None
     assert sr.lookup("s", {"schema": "x"}, normalize=True) is None
     assert opener.calls[1]["url"].endswith("/subjects/s?normalize=true")
@@ -148,7 +148,7 @@ def test_subject_names_are_quoted():
 
 def test_compatibility_check_results():
     sr, opener, dummy = client([(200, {"is_compatible": False, "messages": ["READER_FIELD_MISSING"]}, None),
-                            (404, {"error_code": 40401, "message": "Subject not found"}, None)])
+                                (404, {"error_code": 40401, "message": "Subject not found"}, None)])
     assert sr.check_compatibility("s", {"schema": "x"}) == (False, ["READER_FIELD_MISSING"])
     assert "verbose=true" in opener.calls[0]["url"]
     assert sr.check_compatibility("new", {"schema": "x"}) == (True, [])
@@ -156,13 +156,13 @@ def test_compatibility_check_results():
 
 def test_subject_compatibility_confluent_and_apicurio():
     sr, opener, dummy = client([(200, {"compatibilityLevel": "FULL"}, None),
-                            (404, {"error_code": 40408, "message": "not configured"}, None)])
+                                (404, {"error_code": 40408, "message": "not configured"}, None)])
     assert sr.subject_compatibility("s") == "FULL"
     assert sr.subject_compatibility("s") is None
 
     sr, opener, dummy = client([(200, {"config": "NONE", "ruleType": "COMPATIBILITY"}, None),
-                            (404, {"status": 404, "title": "No rule"}, None)],
-                           url="http://127.0.0.1:1/apis/ccompat/v7")
+                                (404, {"status": 404, "title": "No rule"}, None)],
+                               url="http://127.0.0.1:1/apis/ccompat/v7")
     assert sr.subject_compatibility("s") == "NONE"
     assert sr.subject_compatibility("t") is None
     assert opener.calls[0]["url"] == \
