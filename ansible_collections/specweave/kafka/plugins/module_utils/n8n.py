@@ -499,6 +499,22 @@ def carry_read_only(desired_nodes, current_nodes):
     return result
 
 
+WEBHOOK_NODE_TYPES = ("n8n-nodes-base.webhook", "n8n-nodes-base.formTrigger",
+                      "@n8n/n8n-nodes-langchain.chatTrigger")
+
+
+def assign_webhook_ids(nodes, new_id):
+    """Give webhook nodes without one a webhookId, as the editor does.
+
+    Without it n8n registers the webhook under ``<workflow id>/<node>/<path>`` instead of the
+    plain ``<path>``. ``new_id()`` makes an id (a UUID).
+    """
+    for node in nodes:
+        if node.get("type") in WEBHOOK_NODE_TYPES and not node.get("webhookId"):
+            node["webhookId"] = new_id()
+    return nodes
+
+
 def workflow_changes(current, desired):
     """Names of the top-level fields that differ between two normalised workflows."""
     return [key for key in ("name", "nodes", "connections", "settings")

@@ -282,11 +282,13 @@ webhook_urls:
 """
 
 import os
+import uuid
 
 from ansible.module_utils.basic import AnsibleModule
 from ansible_collections.specweave.kafka.plugins.module_utils.n8n import (
     N8nClient,
     N8nError,
+    assign_webhook_ids,
     carry_read_only,
     credential_data,
     credential_plan,
@@ -408,7 +410,8 @@ def run(module, client):
     nodes, problems = resolve_credentials(desired["nodes"], known)
     if problems:
         raise N8nError("invalid workflow: " + "; ".join(problems))
-    desired["nodes"] = carry_read_only(nodes, (current or {}).get("nodes"))
+    desired["nodes"] = assign_webhook_ids(
+        carry_read_only(nodes, (current or {}).get("nodes")), lambda: str(uuid.uuid4()))
 
     settings_keys = set(desired["settings"])
     want = normalize_workflow(desired, settings_keys)

@@ -13,6 +13,7 @@ import pytest
 from ansible_collections.specweave.kafka.plugins.module_utils.n8n import (
     N8nClient,
     N8nError,
+    assign_webhook_ids,
     base_url,
     carry_read_only,
     credential_data,
@@ -312,3 +313,11 @@ def test_secret_values():
     data = {"apiKey": "sk-1", "accessToken": "xoxb", "password": "pw", "user": "u",
             "port": 5432, "private-key": "pem", "ssl": False}
     assert sorted(secret_values(data)) == ["pem", "pw", "sk-1", "xoxb"]
+
+
+def test_assign_webhook_ids_only_where_missing():
+    nodes = [{"type": "n8n-nodes-base.webhook"}, {"type": "n8n-nodes-base.webhook",
+                                                  "webhookId": "keep"},
+             {"type": "n8n-nodes-base.kafka"}]
+    assign_webhook_ids(nodes, lambda: "new")
+    assert [n.get("webhookId") for n in nodes] == ["new", "keep", None]
