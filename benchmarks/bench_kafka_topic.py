@@ -41,11 +41,14 @@ from kafka.admin import ConfigResource
 from kafka.admin._configs import AlterConfigOp
 job = json.load(open(sys.argv[1]))
 admin = KafkaAdminClient(bootstrap_servers=job["bootstrap"], request_timeout_ms=120000)
+# Creation waits (like the module) until every new topic has a leader for each partition, so the
+# next step can use them.
 names = job["names"]
 if job["step"] == "create":
     admin.create_topics(dict((n, {"num_partitions": 3, "replication_factor": 1,
                                   "configs": job["configs"]}) for n in names),
                         timeout_ms=120000)
+    admin.wait_for_topics(names, timeout_ms=900000)
 elif job["step"] == "noop":
     admin.describe_topics(names)
     admin.describe_configs([ConfigResource("TOPIC", n, sorted(job["configs"])) for n in names],

@@ -378,16 +378,18 @@ def topic_state_from_metadata(meta):
         return None
     assignment = {}
     leaders = {}
+    isr = {}
     for part in meta.get("partitions") or []:
         index = part["partition_index"]
         assignment[index] = list(part.get("replica_nodes") or [])
         leaders[index] = part.get("leader_id", -1)
+        isr[index] = list(part.get("isr_nodes") or assignment[index])
     rfs = set(len(r) for r in assignment.values())
     return dict(name=meta["name"], internal=bool(meta.get("is_internal")),
                 partitions=len(assignment),
                 replication_factor=max(rfs) if rfs else 0,
                 uneven_replication=len(rfs) > 1,
-                assignment=assignment, leaders=leaders)
+                assignment=assignment, leaders=leaders, isr=isr)
 
 
 def live_brokers_from_cluster(cluster):
@@ -809,7 +811,11 @@ def broker_validation(admin, plan, timeout_ms):
         response = admin.create_topics(dict(chunk), timeout_ms=timeout_ms, validate_only=True,
                                        raise_errors=False)
         for item in response.get("topics", []):
-            if item.get("error_code"):
+            if item.get("error_code") == 36:  # TOPIC_ALREADY_EXISTS, yet Metadata did not list it
+                problems.append("topic %r already exists on the controller but the broker does "
+                                "not list it yet (its creation is still being published); re-run "
+                                "in a moment" % item["name"])
+            elif item.get("error_code"):
                 problems.append("topic %r cannot be created: %s" % (
                     item["name"], _error_text(item["error_code"], item.get("error_message"))))
     if plan["create_partitions"]:
@@ -864,12 +870,12 @@ def apply_plan(admin, plan, timeout_ms, reassignment_timeout=300, progress=None,
                 _outcome(outcomes, name, "create", "no answer from the broker")
 
     created = [name for name in sorted(plan["create"]) if not failed(name)]
-    if created and hasattr(admin, "wait_for_topics"):
-        try:
-            admin.wait_for_topics(created, timeout_ms=timeout_ms)
-        except Exception as exc:  # created is created: report, do not fail
-            if warnings is not None:
-                warnings.append("topics were created but not all have leaders yet: %s" % exc)
+    if created:
+        waiting = wait_for_leaders(admin, created, timeout_ms / 1000.0)
+        if waiting and warnings is not None:
+            warnings.append("%d topic(s) were created but the broker does not list a leader for "
+                            "every partition yet after %ss (first: %s)"
+                            % (len(waiting), timeout_ms / 1000.0, ", ".join(waiting[:5])))
 
     grow = dict((n, s) for n, s in plan["create_partitions"].items() if not failed(n))
     if grow:
@@ -900,6 +906,30 @@ def apply_plan(admin, plan, timeout_ms, reassignment_timeout=300, progress=None,
     return outcomes, report
 
 
+def wait_for_leaders(admin, names, timeout):
+    """Poll Metadata for the topics still pending until each partition has a leader.
+
+    New topics are committed by the controller before the brokers publish them; waiting here
+    means the next task (or a re-run) sees them. Returns the names still not ready.
+    """
+    pending = list(names)
+    started = time.time()
+    delay = 0.05
+    while pending:
+        ready = set()
+        for meta in admin.describe_topics(pending):
+            partitions = meta.get("partitions") or []
+            if meta.get("error_code") == 0 and partitions and all(
+                    p.get("leader_id", -1) >= 0 for p in partitions):
+                ready.add(meta["name"])
+        pending = [name for name in pending if name not in ready]
+        if not pending or time.time() - started > timeout:
+            break
+        time.sleep(delay)
+        delay = min(delay * 2, 1.0)
+    return pending
+
+
 def reassign_and_wait(admin, reassign, outcomes, timeout, progress=None):
     """AlterPartitionReassignments for the batch, then poll until done or ``timeout`` seconds."""
     from kafka.structs import TopicPartition
@@ -914,20 +944,7 @@ def reassign_and_wait(admin, reassign, outcomes, timeout, progress=None):
             accepted.append(tp)
         else:
             _outcome(outcomes, tp.topic, "reassign partition %d" % tp.partition, error.__name__)
-    pending = list(accepted)
-    delay = 0.2
-    history = []
-    while pending:
-        ongoing = admin.list_partition_reassignments(pending)
-        pending = [tp for tp in pending if tp in ongoing]
-        history.append(dict(seconds=round(time.time() - started, 1),
-                            done=len(accepted) - len(pending), pending=len(pending)))
-        if progress:
-            progress(history[-1])
-        if not pending or time.time() - started > timeout:
-            break
-        time.sleep(delay)
-        delay = min(delay * 1.5, 5.0)
+    pending, history = poll_reassignments(admin, accepted, timeout, started, progress)
     for tp in pending:
         _outcome(outcomes, tp.topic, "reassign partition %d" % tp.partition,
                  "still in progress after %ss (it continues in the background; re-run to wait "
@@ -935,3 +952,53 @@ def reassign_and_wait(admin, reassign, outcomes, timeout, progress=None):
     return dict(partitions=len(requested), completed=len(accepted) - len(pending),
                 pending=["%s-%d" % (tp.topic, tp.partition) for tp in pending],
                 seconds=round(time.time() - started, 1), progress=history[-20:])
+
+
+def poll_reassignments(admin, partitions, timeout, started=None, progress=None):
+    """Poll ListPartitionReassignments until none of ``partitions`` is moving or ``timeout``.
+
+    Returns (partitions still moving, progress history).
+    """
+    started = time.time() if started is None else started
+    pending = list(partitions)
+    delay = 0.2
+    history = []
+    while pending:
+        ongoing = admin.list_partition_reassignments(pending)
+        pending = [tp for tp in pending if tp in ongoing]
+        history.append(dict(seconds=round(time.time() - started, 1),
+                            done=len(partitions) - len(pending), pending=len(pending)))
+        if progress:
+            progress(history[-1])
+        if not pending or time.time() - started > timeout:
+            break
+        time.sleep(delay)
+        delay = min(delay * 1.5, 5.0)
+    return pending, history
+
+
+def suspect_partitions(desired, current):
+    """Partitions of RF-managed topics whose ISR differs from the replicas (maybe moving)."""
+    from kafka.structs import TopicPartition
+    suspects = []
+    for topic in desired:
+        state = current.get(topic["name"])
+        if topic["state"] != "present" or not topic["replication_factor"] or state is None:
+            continue
+        for partition, replicas in state["assignment"].items():
+            if set(replicas) != set(state["isr"].get(partition, replicas)):
+                suspects.append(TopicPartition(topic["name"], partition))
+    return suspects
+
+
+def apply_ongoing(current, ongoing):
+    """Replace replicas of partitions being reassigned by their target (minus removing)."""
+    for tp, info in ongoing.items():
+        state = current.get(tp.topic)
+        if state is None:
+            continue
+        removing = set(info.get("removing_replicas") or [])
+        state["assignment"][tp.partition] = [b for b in info["replicas"] if b not in removing]
+        rfs = set(len(r) for r in state["assignment"].values())
+        state["replication_factor"] = max(rfs)
+        state["uneven_replication"] = len(rfs) > 1

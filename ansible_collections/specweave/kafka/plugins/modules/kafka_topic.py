@@ -261,6 +261,14 @@ failed:
   returned: always
   type: dict
   sample: {"orders": "alter config: PolicyViolationError: ..."}
+reassignment_in_progress:
+  description:
+    - Reassignments that were already running on the managed topics when the task started (for
+      example from an earlier run that timed out). The task plans against their target and waits
+      for them (not in check mode) within O(reassignment_timeout).
+  returned: when such reassignments were found
+  type: dict
+  sample: {"partitions": 2, "pending": [], "progress": [{"seconds": 1.2, "done": 2, "pending": 0}]}
 reassignment:
   description: Progress of the replication-factor reassignment.
   returned: when a reassignment ran
@@ -281,10 +289,13 @@ from ansible_collections.specweave.kafka.plugins.module_utils.kafka_topic import
     broker_validation,
     desired_topics,
     in_scope,
+    apply_ongoing,
     plan_changes,
     plan_is_empty,
+    poll_reassignments,
     read_current,
     scope_problems,
+    suspect_partitions,
     unknown_config_problems,
     validate_batch,
 )
@@ -375,6 +386,15 @@ def main():
         current, configs, brokers = read_current(
             admin, names + undeclared, config_keys, need_brokers,
             all_configs=params["reset_undeclared_config"])
+    # A reassignment still running (an earlier run that timed out, or another tool): plan
+    # against its target and wait for it, so "unchanged" really means settled.
+    moving = []
+    suspects = suspect_partitions(desired, current)
+    if suspects:
+        with km.operation("listing partition reassignments"):
+            ongoing = admin.list_partition_reassignments(suspects)
+        apply_ongoing(current, ongoing)
+        moving = sorted(ongoing)
     try:
         plan = plan_changes(desired, current, configs, brokers,
                             reset_undeclared_config=params["reset_undeclared_config"],
@@ -392,6 +412,20 @@ def main():
             km.fail_json(msg="The broker refused the changes, nothing was changed: "
                          + "; ".join(problems), problems=problems, **summarise(plan))
     result = dict(changed=changed)
+    if moving and not module.check_mode:
+        with km.operation("waiting for running reassignments"):
+            pending, history = poll_reassignments(admin, moving, params["reassignment_timeout"])
+        result["reassignment_in_progress"] = dict(
+            partitions=len(moving), pending=["%s-%d" % tp for tp in pending], progress=history)
+        if pending:
+            km.fail_json(msg="%d partition(s) are still being reassigned after %ss: %s. Re-run "
+                         "to wait again or raise reassignment_timeout; nothing else was changed"
+                         % (len(pending), params["reassignment_timeout"],
+                            ", ".join(result["reassignment_in_progress"]["pending"][:20])),
+                         **result)
+    elif moving:
+        result["reassignment_in_progress"] = dict(partitions=len(moving), pending=[
+            "%s-%d" % tp for tp in moving], progress=[])
     if module._diff:
         result["diff"] = diff_of(plan)
     if module.check_mode or not changed:

@@ -466,6 +466,11 @@ class FakeAdmin(object):
                                  error_message="rejected" if n in self.reject else None)
                             for n in topics])
 
+    def describe_topics(self, topics):
+        self.calls.append(("describe_topics", sorted(topics)))
+        return [dict(name=n, error_code=0, partitions=[dict(partition_index=0, leader_id=1)])
+                for n in topics]
+
     def create_partitions(self, topics, **kwargs):
         self.calls.append(("create_partitions", sorted(topics)))
         return _Partitions([_Result(n, 37 if n in self.reject else 0) for n in topics])
@@ -499,4 +504,25 @@ def test_apply_reports_exactly_what_failed():
     # a topic whose partitions failed does not get its config altered afterwards
     assert ("alter_configs", ["cfg"]) in admin.calls
     assert ("delete_topics", ["old"]) in admin.calls
+    assert ("describe_topics", ["new1"]) in admin.calls  # waits for the created topic only
     assert report is None
+
+
+# --- reassignments already running ----------------------------------------------------------
+
+def test_running_reassignment_is_planned_against_its_target():
+    from kafka.structs import TopicPartition
+    from ansible_collections.specweave.kafka.plugins.module_utils.kafka_topic import (
+        apply_ongoing, suspect_partitions)
+    state = topic_state_from_metadata(dict(error_code=0, name="t", partitions=[
+        dict(partition_index=0, leader_id=1, replica_nodes=[1, 2, 3], isr_nodes=[1]),
+        dict(partition_index=1, leader_id=2, replica_nodes=[2], isr_nodes=[2])]))
+    current = dict(t=state)
+    desired = desired_topics(params(name="t", replication_factor=1))
+    assert suspect_partitions(desired, current) == [TopicPartition("t", 0)]
+    assert suspect_partitions(desired_topics(params(name="t")), current) == []
+    # shrinking 3 -> 1 in progress: target is [1], so RF 1 is already what was asked for
+    apply_ongoing(current, {TopicPartition("t", 0): dict(replicas=[1, 2, 3], adding_replicas=[],
+                                                         removing_replicas=[2, 3])})
+    assert current["t"]["assignment"][0] == [1] and current["t"]["replication_factor"] == 1
+    assert plan_is_empty(plan_changes(desired, current, {}, RACKS3))
