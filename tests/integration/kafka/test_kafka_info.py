@@ -279,18 +279,30 @@ def test_under_replicated_after_stopping_a_broker(degradable):
 
 
 def test_hostile_options(kafka):
-    """Bad filters fail before touching the cluster, saying what is wrong."""
+    """Bad filters fail before touching the cluster, saying what is wrong (one playbook run)."""
     cases = [
-        (dict(topic_pattern="orders.(", gather=["topics"]),
+        ("bad regex", dict(topic_pattern="orders.(", gather=["topics"]),
          "topic_pattern 'orders.(' is not a valid regular expression"),
-        (dict(expected_brokers=0), "expected_brokers must be 1 or more"),
-        (dict(gather=["topics", "partitions"]), "gather"),
-        (dict(topics=[" "]), "topics contains an empty name"),
-        (dict(quorum_max_lag_ms=-1), "quorum_max_lag_ms must be 0 or more"),
+        ("no brokers expected", dict(expected_brokers=0), "expected_brokers must be 1 or more"),
+        ("unknown gather", dict(gather=["topics", "partitions"]), "gather"),
+        ("empty topic name", dict(topics=[" "]), "topics contains an empty name"),
+        ("negative lag", dict(quorum_max_lag_ms=-1), "quorum_max_lag_ms must be 0 or more"),
+        ("wrong type", dict(expected_brokers="three"), "expected_brokers"),
     ]
-    for args, expected in cases:
-        args.setdefault("bootstrap_servers", kafka.bootstrap_servers)
-        result = run_module("kafka_info", args, env=ENV)
-        assert result.get("failed") is True, (args, result)
-        assert expected in result["msg"], (args, result["msg"])
+    play = [dict(name="hostile", hosts="localhost", connection="local", gather_facts=False,
+                 tasks=[{"name": name, "ignore_errors": True, "specweave.kafka.kafka_info":
+                         dict(args, bootstrap_servers=kafka.bootstrap_servers)}
+                        for name, args, _expected in cases])]
+    with tempfile.NamedTemporaryFile("w", suffix=".yml", delete=False) as handle:
+        json.dump(play, handle)  # JSON is YAML
+    try:
+        run = run_playbook(handle.name, env=ENV)
+    finally:
+        os.unlink(handle.name)
+    results = dict((r["_task"], r) for r in run.task_results())
+    assert len(results) == len(cases), run.stdout[-3000:]
+    for name, _args, expected in cases:
+        result = results[name]
+        assert result.get("failed") is True, (name, result)
+        assert expected in result["msg"], (name, result["msg"])
         assert "Traceback" not in result["msg"]
