@@ -32,7 +32,7 @@ options:
     choices: [PLAIN, SCRAM-SHA-256, SCRAM-SHA-512, OAUTHBEARER, AWS_MSK_IAM]
   sasl_username:
     description:
-      - SASL user name (for Confluent Cloud, the API key).
+      - SASL user name (for Confluent Cloud, the API key). Needs O(sasl_mechanism).
       - If not set, E(KAFKA_SASL_USERNAME) is used.
     type: str
   sasl_password:
@@ -68,16 +68,21 @@ options:
   ssl_check_hostname:
     description:
       - Verify that the broker certificate matches the host name connected to.
+      - If not set, E(KAFKA_SSL_CHECK_HOSTNAME) is used, then V(true).
     type: bool
     default: true
   client_id:
     description:
       - Client id the admin connection presents to the brokers (shows in broker logs and quotas).
+      - If not set, E(KAFKA_CLIENT_ID) is used.
     type: str
     default: specweave-kafka-ansible
   request_timeout_ms:
     description:
       - Time in milliseconds to wait for the brokers, for connecting and for each request.
+      - A connection that does not complete its handshake fails after this time plus 5 seconds,
+        naming the servers tried; it never hangs.
+      - If not set, E(KAFKA_REQUEST_TIMEOUT_MS) is used.
     type: int
     default: 30000
 requirements:
