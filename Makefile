@@ -6,7 +6,7 @@ VENV := $(CURDIR)/.venv
 BIN := $(VENV)/bin
 COLLECTION := ansible_collections/specweave/kafka
 export ANSIBLE_COLLECTIONS_PATH := $(CURDIR)
-export ANSIBLE_COLLECTIONS_SCAN_SYS_PATH := false
+export ANSIBLE_COLLECTIONS_SCAN_SYS_PATH := true
 export PATH := $(BIN):$(PATH)
 PYTEST_ARGS ?=
 

@@ -19,7 +19,7 @@ def ansible_env(extra=None):
     env = dict(os.environ)
     env.update({
         "ANSIBLE_COLLECTIONS_PATH": REPO,
-        "ANSIBLE_COLLECTIONS_SCAN_SYS_PATH": "false",
+        "ANSIBLE_COLLECTIONS_SCAN_SYS_PATH": "true",  # ansible.posix (json callback) etc.
         "ANSIBLE_LOAD_CALLBACK_PLUGINS": "1",
         "ANSIBLE_STDOUT_CALLBACK": "json",
         "ANSIBLE_HOST_KEY_CHECKING": "false",
