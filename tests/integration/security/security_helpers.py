@@ -45,10 +45,7 @@ def acl_list(cluster, *filters):
 
 def scram_users(cluster, *names):
     """ConfigCommand --describe --entity-type users: {user: {mechanism: iterations}}."""
-    args = ["--describe", "--entity-type", "users"]
-    for name in names:
-        args += ["--entity-name", name]
-    out = cluster.admin_tool(CONFIG_COMMAND, *args)
+    out = cluster.admin_tool(CONFIG_COMMAND, "--describe", "--entity-type", "users")
     users = {}
     for line in out.splitlines():
         match = re.match(r"SCRAM credential configs for user-principal '(.*)' are (.*)$", line)
@@ -56,7 +53,7 @@ def scram_users(cluster, *names):
             users[match.group(1)] = dict(
                 (m, int(i)) for m, i in re.findall(r"(SCRAM-SHA-\d+)=iterations=(\d+)",
                                                    match.group(2)))
-    return users
+    return dict((name, mechs) for name, mechs in users.items() if name in names and mechs)
 
 
 def produce(cluster, topic, user, password, timeout=20):
@@ -108,3 +105,32 @@ def assert_no_secret(result, *secrets):
     for secret in secrets:
         assert secret not in run.stdout, "secret leaked in stdout"
         assert secret not in run.stderr, "secret leaked in stderr"
+
+
+def quota_configs(cluster, *entity_args):
+    """ConfigCommand --describe for one quota entity: {key: float} (empty when none)."""
+    out = cluster.admin_tool(CONFIG_COMMAND, "--describe", *entity_args)
+    values = {}
+    for line in out.splitlines():
+        match = re.match(r"Quota configs for .* are (.*)$", line)
+        if match:
+            for key, value in re.findall(r"([a-z_]+)=([0-9.eE+-]+)", match.group(1)):
+                values[key] = float(value)
+    return values
+
+
+def run_playbook_tasks(cluster, tmp_path, tasks, check=False, verbosity=0):
+    """Run ``tasks`` (list of task dicts) in one localhost play; for arguments too big for -a.
+
+    Connection options come from module_defaults of the action group.
+    """
+    import json
+
+    from testbed.ansible import run_playbook
+    defaults = dict(cluster.module_args(), request_timeout_ms=20000)
+    play = [{"hosts": "localhost", "gather_facts": False,
+             "module_defaults": {"group/specweave.kafka.kafka": defaults},
+             "tasks": tasks}]
+    path = tmp_path / "play.yml"
+    path.write_text(json.dumps(play))
+    return run_playbook(str(path), check=check, env=ENV, verbosity=verbosity)
