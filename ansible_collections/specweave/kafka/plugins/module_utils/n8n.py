@@ -224,6 +224,17 @@ class N8nClient(object):
                             {"name": name, "type": cred_type, "data": data},
                             what="updating %s credential %r" % (cred_type, name))
 
+    def credential_schema(self, cred_type):
+        try:
+            return self.request("GET", "/credentials/schema/%s" % cred_type,
+                                what="reading the schema of credential type %s" % cred_type)
+        except N8nError as exc:
+            if exc.status == 404:
+                raise N8nError("n8n has no credential type %r; use the type name n8n uses, "
+                               "for example kafka, postgres, slackApi, openAiApi" % cred_type,
+                               status=404)
+            raise
+
     def delete_credential(self, cred_id):
         return self.request("DELETE", "/credentials/%s" % cred_id,
                             what="deleting credential %s" % cred_id)
@@ -422,6 +433,38 @@ def secret_values(data):
                 and value:
             found.append(value)
     return found
+
+
+def _required(block):
+    names = list((block or {}).get("required") or [])
+    for sub in (block or {}).get("allOf") or []:
+        names.extend(_required(sub))
+    return names
+
+
+def complete_credential_data(data, schema):
+    """Fill the switches n8n's credential schema needs but the user may leave out.
+
+    n8n validates credential data against a JSON schema whose ``if`` conditions hold when
+    a switch is absent (``sshTunnel``, ``header``, ...), which then demands every field of the
+    optional block. Absent boolean switches get ``false`` (n8n's default), and display-only
+    ``notice`` fields a condition still demands get an empty value.
+    """
+    data = dict(data)
+    props = (schema or {}).get("properties") or {}
+    for cond in (schema or {}).get("allOf") or []:
+        test = (cond.get("if") or {}).get("properties") or {}
+        holds = True
+        for key, rule in test.items():
+            if key not in data and props.get(key, {}).get("type") == "boolean":
+                data[key] = False
+            if key in data and data[key] not in (rule.get("enum") or [data[key]]):
+                holds = False
+        if holds:
+            for name in _required(cond.get("then")):
+                if name not in data and props.get(name, {}).get("type") == "notice":
+                    data[name] = ""
+    return data
 
 
 def validate_credential_specs(specs):

@@ -290,6 +290,7 @@ from ansible_collections.specweave.kafka.plugins.module_utils.n8n import (
     N8nError,
     assign_webhook_ids,
     carry_read_only,
+    complete_credential_data,
     credential_data,
     credential_plan,
     is_published,
@@ -402,6 +403,14 @@ def run(module, client):
     refs_needed = any(node.get("credentials") for node in desired["nodes"])
     existing_creds = client.list_credentials() if (specs or refs_needed) else []
     plan = credential_plan(specs, existing_creds, params["update_secrets"])
+    spec_by_key = dict(((spec["type"], spec["name"]), spec) for spec in specs)
+    schemas = {}
+    for item in plan:
+        if item["action"] != "none":
+            if item["type"] not in schemas:
+                schemas[item["type"]] = client.credential_schema(item["type"])
+            spec = spec_by_key[(item["type"], item["name"])]
+            spec["data"] = complete_credential_data(spec["data"], schemas[item["type"]])
     known = {}
     for cred in existing_creds:
         known.setdefault((cred.get("type"), cred.get("name")), cred.get("id"))

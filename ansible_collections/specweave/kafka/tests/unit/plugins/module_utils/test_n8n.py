@@ -16,6 +16,7 @@ from ansible_collections.specweave.kafka.plugins.module_utils.n8n import (
     assign_webhook_ids,
     base_url,
     carry_read_only,
+    complete_credential_data,
     credential_data,
     credential_plan,
     error_message,
@@ -321,3 +322,35 @@ def test_assign_webhook_ids_only_where_missing():
              {"type": "n8n-nodes-base.kafka"}]
     assign_webhook_ids(nodes, lambda: "new")
     assert [n.get("webhookId") for n in nodes] == ["new", "keep", None]
+
+
+POSTGRES_SCHEMA = {
+    "properties": {"ssl": {"type": "string"}, "sshTunnel": {"type": "boolean"},
+                   "allowUnauthorizedCerts": {"type": "boolean"}, "sshHost": {"type": "string"}},
+    "allOf": [
+        {"if": {"properties": {"allowUnauthorizedCerts": {"enum": [False]}}},
+         "then": {"allOf": [{"required": ["ssl"]}]}},
+        {"if": {"properties": {"sshTunnel": {"enum": [True]}}},
+         "then": {"allOf": [{"required": ["sshHost"]}]}},
+    ],
+}
+SLACK_SCHEMA = {
+    "properties": {"accessToken": {"type": "string"}, "signatureSecret": {"type": "string"},
+                   "notice": {"type": "notice"}},
+    "allOf": [{"if": {"properties": {"signatureSecret": {"enum": [""]}}},
+               "then": {"allOf": [{"required": ["notice"]}]}}],
+}
+
+
+@pytest.mark.parametrize("data, schema, expected", [
+    ({"ssl": "disable"}, POSTGRES_SCHEMA,
+     {"ssl": "disable", "sshTunnel": False, "allowUnauthorizedCerts": False}),
+    ({"sshTunnel": True, "allowUnauthorizedCerts": True}, POSTGRES_SCHEMA,
+     {"sshTunnel": True, "allowUnauthorizedCerts": True}),
+    ({"accessToken": "x"}, SLACK_SCHEMA, {"accessToken": "x", "notice": ""}),
+    ({"accessToken": "x", "signatureSecret": "s"}, SLACK_SCHEMA,
+     {"accessToken": "x", "signatureSecret": "s"}),
+    ({"a": 1}, {}, {"a": 1}),
+])
+def test_complete_credential_data(data, schema, expected):
+    assert complete_credential_data(data, schema) == expected
