@@ -124,7 +124,10 @@ def main():
                         help="also time (b) through 'ansible localhost -m'")
     options = parser.parse_args()
 
-    workdir = tempfile.mkdtemp(prefix="bench-kafka-topic-")
+    # Not under /tmp: other test runs on the machine clean their /tmp folders.
+    cache = os.environ.get("SPECWEAVE_CACHE") or os.path.expanduser("~/.cache/specweave-kafka")
+    os.makedirs(os.path.join(cache, "bench"), exist_ok=True)
+    workdir = tempfile.mkdtemp(prefix="kafka-topic-", dir=os.path.join(cache, "bench"))
     cluster = KafkaCluster(size=1, workdir=os.path.join(workdir, "kafka"), heap="1g")
     print("starting a single-node broker ...", flush=True)
     cluster.start()
