@@ -1,0 +1,56 @@
+"""Fixtures of the kafka_broker area: the dev cluster brought up by playbooks/dev_env.yml."""
+import os
+import subprocess
+
+import pytest
+
+from testbed.kafka import REPO, free_port
+
+PLAYBOOK = os.path.join(REPO, "ansible_collections", "specweave", "kafka", "playbooks", "dev_env.yml")
+
+
+def free_port_block(size=6, attempts=50):
+    """A base port whose next ``size`` ports are all free on 127.0.0.1."""
+    import socket
+    for _ in range(attempts):
+        base = free_port()
+        if base + size > 65500:
+            continue
+        socks = []
+        try:
+            for port in range(base, base + size):
+                sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+                socks.append(sock)
+                sock.bind(("127.0.0.1", port))
+            return base
+        except OSError:
+            continue
+        finally:
+            for sock in socks:
+                sock.close()
+    raise RuntimeError("no block of %d free ports" % size)
+
+
+@pytest.fixture(scope="session")
+def kafka_archive():
+    out = subprocess.run([os.path.join(REPO, "scripts", "kafka-archive.sh")], check=True,
+                         stdout=subprocess.PIPE, text=True)
+    return out.stdout.strip().splitlines()[-1]
+
+
+@pytest.fixture(scope="session")
+def dev_env(tmp_path_factory, kafka_archive):
+    """Environment for dev_env.yml runs: own state dir, own ports, the cached archive."""
+    state = str(tmp_path_factory.mktemp("kafka-dev"))
+    env = {
+        "KAFKA_DEV_DIR": state,
+        "KAFKA_DEV_BASE_PORT": str(free_port_block()),
+        "KAFKA_ARCHIVE": kafka_archive,
+        "ANSIBLE_PIPELINING": "true",
+    }
+    yield env
+    # never leave a broker behind, whatever the test did
+    for node in (1, 2, 3):
+        ctl = os.path.join(state, "node-%d" % node, "config", "kafka-ctl")
+        if os.path.exists(ctl):
+            subprocess.run([ctl, "stop"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
