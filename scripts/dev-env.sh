@@ -13,7 +13,7 @@ export KAFKA_DEV_DIR=${KAFKA_DEV_DIR:-$repo/.dev/kafka}
 export KAFKA_DEV_BASE_PORT=${KAFKA_DEV_BASE_PORT:-29092}
 export ANSIBLE_COLLECTIONS_PATH="$repo" ANSIBLE_COLLECTIONS_SCAN_SYS_PATH=true
 export ANSIBLE_LOCALHOST_WARNING=false ANSIBLE_INVENTORY_UNPARSED_WARNING=false ANSIBLE_PIPELINING=true
-export ANSIBLE_DISPLAY_SKIPPED_HOSTS=false ANSIBLE_DISPLAY_OK_HOSTS=${ANSIBLE_DISPLAY_OK_HOSTS:-false}
+export ANSIBLE_DISPLAY_SKIPPED_HOSTS=false
 playbook="$repo/ansible_collections/specweave/kafka/playbooks/dev_env.yml"
 start=$(date +%s%N)
 elapsed() { local ms=$(( ($(date +%s%N) - start) / 1000000 )); printf '%d.%d' $((ms / 1000)) $(((ms % 1000) / 100)); }
