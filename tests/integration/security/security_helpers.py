@@ -128,7 +128,7 @@ def run_playbook_tasks(cluster, tmp_path, tasks, check=False, verbosity=0):
 
     from testbed.ansible import run_playbook
     defaults = dict(cluster.module_args(), request_timeout_ms=20000)
-    play = [{"hosts": "localhost", "gather_facts": False,
+    play = [{"hosts": "localhost", "gather_facts": False, "connection": "local",
              "module_defaults": {"group/specweave.kafka.kafka": defaults},
              "tasks": tasks}]
     path = tmp_path / "play.yml"
