@@ -4,19 +4,9 @@ The fake validates every request and response against the official OpenAPI specs
 ../shared/reference/confluent-cloud-openapi/; when they (or openapi-core) are missing the
 fixture errors out with the reason instead of skipping.
 """
-import os
-
-import ansible_collections
 import pytest
 
 from testbed.ansible import run_module
-from testbed.kafka import REPO
-
-# testbed.ansible uses the ``json`` stdout callback, which ansible-core 2.19 ships in
-# ansible.posix: keep the collections of the installed ``ansible`` package on the path too.
-_SITE_COLLECTIONS = [os.path.dirname(p) for p in ansible_collections.__path__
-                     if os.path.isdir(os.path.join(p, "ansible", "posix"))]
-COLLECTIONS_PATH = os.pathsep.join([REPO] + _SITE_COLLECTIONS)
 
 
 @pytest.fixture(scope="session")
@@ -49,7 +39,6 @@ def ccm(cc):
     """``ccm("confluent_cluster", {...}, check=..)`` runs a module against the fake."""
     def run(name, args, check=False, diff=True, env=None):
         merged = cc.env()
-        merged["ANSIBLE_COLLECTIONS_PATH"] = COLLECTIONS_PATH
         merged.update(env or {})
         return run_module(name, args, check=check, diff=diff, env=merged)
     return run
