@@ -65,7 +65,10 @@ def module(registry, prefix, count, expect_changed):
     result = run_module("schema_registry", {"url": registry.url, "subjects": subjects}, env=ENV)
     elapsed = time.time() - start
     if result.get("failed") or result["changed"] is not expect_changed:
-        raise SystemExit("module run failed or wrong changed flag: %s" % result.get("msg"))
+        changed = [s for s in result.get("subjects", []) if s.get("changed") is not expect_changed]
+        raise SystemExit("module run failed or wrong changed flag: %s; %d subjects off, e.g. %s; "
+                         "warnings %s" % (result.get("msg"), len(changed), changed[:3],
+                                          result.get("warnings")))
     return elapsed
 
 

@@ -237,6 +237,15 @@ class SchemaRegistryClient(object):
     def version(self, subject, version="latest"):
         return self.request("GET", "/subjects/%s/versions/%s" % (q(subject), version))
 
+    def latest_version(self, subject):
+        """The latest live version of ``subject``, or None when it has none."""
+        try:
+            return self.version(subject, "latest")
+        except SchemaRegistryError as exc:
+            if exc.status == 404:
+                return None
+            raise
+
     def lookup(self, subject, payload, normalize=False):
         """The registered version equal to ``payload`` by the registry's own comparison, or None."""
         try:
@@ -245,6 +254,18 @@ class SchemaRegistryClient(object):
         except SchemaRegistryError as exc:
             if exc.error_code in (SUBJECT_NOT_FOUND, SCHEMA_NOT_FOUND):
                 return None
+            raise
+
+    def lookup_subject(self, subject, payload, normalize=False):
+        """(matching version info or None, whether the subject has live versions)."""
+        try:
+            return self.request("POST", "/subjects/%s" % q(subject), body=payload,
+                                params={"normalize": True} if normalize else None), True
+        except SchemaRegistryError as exc:
+            if exc.error_code == SUBJECT_NOT_FOUND:
+                return None, False
+            if exc.error_code == SCHEMA_NOT_FOUND:
+                return None, True
             raise
 
     def register(self, subject, payload, normalize=False):

@@ -267,6 +267,8 @@ diff:
   type: dict
 """
 
+from concurrent.futures import ThreadPoolExecutor
+
 from ansible.module_utils.basic import AnsibleModule
 from ansible_collections.specweave.kafka.plugins.module_utils.schema_registry import (
     COMPATIBILITY_LEVELS,
@@ -287,6 +289,8 @@ from ansible_collections.specweave.kafka.plugins.module_utils.schema_registry im
     schema_view,
     subject_items,
 )
+
+READ_THREADS = 4
 
 SUBJECT_KEYS = ["subject", "schema", "schema_file", "schema_type", "references", "normalize",
                 "compatibility", "state", "permanent"]
@@ -335,12 +339,13 @@ class Plan(object):
         self.compat_before = None
         self.compat_action = None
         self.exists = False        # the subject has live versions
+        self.never_existed = False  # no version at all, not even soft-deleted ones
         self.deletes = []
         self.deleted_versions = []
         self.result = {}
 
 
-def prepare(module, client, items, active, soft_deleted):
+def prepare(module, client, items):
     plans = []
     for item in items:
         plan = Plan(item)
@@ -352,36 +357,64 @@ def prepare(module, client, items, active, soft_deleted):
                 module.fail_json(msg=str(exc))
         plans.append(plan)
 
+    apicurio_none = any(p.item.get("compatibility") == "NONE" for p in plans) and is_apicurio(client.url)
+    global_level = client.global_compatibility() if apicurio_none else None
     for plan in plans:
-        item = plan.item
-        plan.exists = plan.subject in active
-        if item.get("compatibility") is not None:
-            desired = item["compatibility"]
-            if desired == "NONE" and is_apicurio(client.url):
-                # Apicurio stores a subject-level NONE as "no rule": the subject then follows
-                # the global level, so NONE is only what the subject gets when that is NONE too.
-                desired = UNSET_COMPATIBILITY
-                if client.global_compatibility() != "NONE":
-                    module.warn("subject %s: Apicurio Registry cannot store compatibility NONE for "
-                                "a subject; it follows the global level instead. Set "
-                                "global_compatibility: NONE or choose another level." % plan.subject)
-            plan.compat_before = client.subject_compatibility(plan.subject)
-            plan.compat_action = compatibility_change(plan.compat_before, desired)
-        if plan.state == "absent":
-            plan.deletes = plan_delete(plan.subject, active, soft_deleted, bool(item.get("permanent")))
-            if plan.deletes and plan.subject in active:
-                plan.deleted_versions = client.versions(plan.subject)
-                plan.latest = client.version(plan.subject)
-            continue
-        if plan.exists:
-            normalize = bool(item.get("normalize"))
-            plan.existing = client.lookup(plan.subject, plan.payload, normalize)
-            if plan.existing is None and not normalize:
-                plan.existing = client.lookup(plan.subject, plan.payload, True)
-            if plan.existing is None:
-                plan.latest = client.version(plan.subject)
-        plan.register = plan.existing is None
+        if plan.item.get("compatibility") == "NONE" and apicurio_none and global_level != "NONE":
+            module.warn("subject %s: Apicurio Registry cannot store compatibility NONE for a "
+                        "subject; it follows the global level (%s) instead. Set "
+                        "global_compatibility: NONE or choose another level." % (plan.subject, global_level))
+
+    # Reads are independent per subject: run them on a few threads (registrations stay in order).
+    # Every subject is asked about directly: a registry may cap GET /subjects (Apicurio: 1000).
+    workers = max(1, min(READ_THREADS, len(plans)))
+    if workers == 1:
+        for plan in plans:
+            read_current(client, plan, apicurio_none)
+    else:
+        pool = ThreadPoolExecutor(max_workers=workers)
+        try:
+            for future in [pool.submit(read_current, client, plan, apicurio_none) for plan in plans]:
+                future.result()
+        finally:
+            pool.shutdown(wait=True)
     return plans
+
+
+def read_current(client, plan, apicurio_none=False):
+    """Everything the plan of one subject needs from the registry."""
+    item = plan.item
+    if item.get("compatibility") is not None:
+        desired = item["compatibility"]
+        if desired == "NONE" and apicurio_none:
+            # Apicurio stores a subject-level NONE as "no rule": the subject follows the global level
+            desired = UNSET_COMPATIBILITY
+        plan.compat_before = client.subject_compatibility(plan.subject)
+        plan.compat_action = compatibility_change(plan.compat_before, desired)
+    if plan.state == "absent":
+        live = client.versions(plan.subject)
+        plan.exists = bool(live)
+        soft = []
+        if not live and item.get("permanent"):
+            soft = client.versions(plan.subject, deleted=True)
+        plan.deletes = plan_delete(plan.subject, set([plan.subject]) if live else set(),
+                                   set([plan.subject]) if soft else set(), bool(item.get("permanent")))
+        if live:
+            plan.deleted_versions = live
+            plan.latest = client.latest_version(plan.subject)
+        return
+    normalize = bool(item.get("normalize"))
+    plan.existing, plan.exists = client.lookup_subject(plan.subject, plan.payload, normalize)
+    if plan.existing is None and plan.exists and not normalize:
+        plan.existing, plan.exists = client.lookup_subject(plan.subject, plan.payload, True)
+    if plan.existing is None and plan.exists:
+        plan.latest = client.latest_version(plan.subject)
+        # Apicurio answers "schema not found" for a soft-deleted subject: it has no live version
+        plan.exists = plan.latest is not None
+    if not plan.exists:
+        # a subject with soft-deleted versions continues their numbering
+        plan.never_existed = not client.versions(plan.subject, deleted=True)
+    plan.register = plan.existing is None
 
 
 def check_compatible(module, client, plans, only_unchanged_level=True):
@@ -475,12 +508,7 @@ def main():
         global_before = None
         if params["global_compatibility"]:
             global_before = client.global_compatibility()
-        active = set(client.subjects()) if items else set()
-        soft_deleted = set()
-        if any(i.get("state") == "absent" and i.get("permanent") or
-               i.get("state") != "absent" and i["subject"] not in active for i in items):
-            soft_deleted = set(client.subjects(deleted=True)) - active
-        plans = prepare(module, client, items, active, soft_deleted)
+        plans = prepare(module, client, items)
 
         problems = check_compatible(module, client, plans)
         if problems:
@@ -501,7 +529,7 @@ def main():
                 restore_compatibility(client, plans)
                 module.fail_json(msg=" ".join(problems) + " The compatibility levels were put back.",
                                  subjects=[p.subject for p in plans])
-            apply_subjects(module, client, plans, soft_deleted)
+            apply_subjects(module, client, plans)
 
         for plan in plans:
             entry = subject_result(plan)
@@ -547,7 +575,7 @@ def restore_compatibility(client, plans):
             client.set_subject_compatibility(plan.subject, plan.compat_before)
 
 
-def apply_subjects(module, client, plans, soft_deleted):
+def apply_subjects(module, client, plans):
     done = []
     for plan in plans:
         try:
@@ -557,7 +585,7 @@ def apply_subjects(module, client, plans, soft_deleted):
             elif plan.register:
                 normalize = bool(plan.item.get("normalize"))
                 answer = client.register(plan.subject, plan.payload, normalize) or {}
-                if not plan.exists and plan.subject not in soft_deleted and answer.get("id"):
+                if plan.never_existed and answer.get("id"):
                     # a subject that never existed starts at version 1: no need to ask
                     plan.existing = {"id": answer["id"], "version": answer.get("version", 1),
                                      "schema": plan.payload["schema"],

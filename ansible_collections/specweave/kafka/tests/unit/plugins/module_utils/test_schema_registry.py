@@ -263,3 +263,14 @@ def test_schema_view_and_messages():
     text = incompatibility_message("s", "BACKWARD", ["a", "b"])
     assert "BACKWARD" in text and "a; b" in text and "Nothing was registered" in text
     assert "no details" in incompatibility_message("s", None, [])
+
+
+def test_lookup_subject_tells_whether_the_subject_exists():
+    sr, opener, dummy = client([(200, {"version": 3, "id": 7}, None),
+                                (404, {"error_code": 40403, "message": "no schema"}, None),
+                                (404, {"error_code": 40401, "message": "no subject"}, None),
+                                (404, {"error_code": 40401, "message": "no subject"}, None)])
+    assert sr.lookup_subject("s", {"schema": "x"}) == ({"version": 3, "id": 7}, True)
+    assert sr.lookup_subject("s", {"schema": "x"}) == (None, True)
+    assert sr.lookup_subject("s", {"schema": "x"}) == (None, False)
+    assert sr.latest_version("s") is None
