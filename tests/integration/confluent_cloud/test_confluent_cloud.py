@@ -5,9 +5,12 @@ state shows it -> re-run unchanged -> absent -> gone. The fake validates every r
 response against the official specs (the ``cc`` fixture fails the test on any violation).
 These tests cover the API contract, not the live service.
 """
+import json
+import os
+import tempfile
 import time
 
-import pytest
+from testbed.ansible import run_playbook
 
 FAST = dict(wait_interval=0.1, wait_timeout=30)
 
@@ -268,18 +271,39 @@ def test_service_account_and_api_key(cc, ccm):
     cc.remove_environment(env)
 
 
-@pytest.mark.parametrize("args,env,words", [
-    (dict(name="x"), {"CONFLUENT_CLOUD_API_SECRET": "wrong"}, "HTTP 401"),
-    (dict(name="x"), {"CONFLUENT_CLOUD_API_KEY": ""}, "api_key is required"),
-    (dict(name="x", api_url="ftp://example"), {}, "api_url must be an http(s) URL"),
-    (dict(name="x", max_retries=0, api_url="http://127.0.0.1:9"), {}, "Could not reach"),
-    (dict(name="x", environment="no-such-env", cluster_type="Basic", cloud="AWS",
-          region="us-east-1", availability="SINGLE_ZONE"), {}, "Environment 'no-such-env' not"),
-    (dict(name="x", environment="env-nope", cluster_type="Basic", cloud="AWS",
-          region="us-east-1", availability="MULTI_ZONE"), {}, "single zone only"),
-])
-def test_hostile_inputs(cc, ccm, args, env, words):
-    module = "confluent_cluster" if "environment" in args else "confluent_environment"
-    r = ccm(module, args, env=env)
-    assert r.get("failed") and words in r["msg"], r
-    assert "wrong" not in str(r.get("invocation", ""))
+def test_hostile_inputs(cc):
+    """Bad credentials and options fail with a clear message (one playbook run)."""
+    cluster = dict(name="x", cluster_type="Basic", cloud="AWS", region="us-east-1")
+    cases = [
+        ("wrong secret", "confluent_environment",
+         dict(name="x", api_secret="wrong-S3cret-value"), "HTTP 401"),
+        ("no key", "confluent_environment", dict(name="x", api_key=""), "api_key is required"),
+        ("bad url", "confluent_environment", dict(name="x", api_url="ftp://example"),
+         "api_url must be an http(s) URL"),
+        ("unreachable", "confluent_environment",
+         dict(name="x", max_retries=0, api_url="http://127.0.0.1:9"), "Could not reach"),
+        ("no such environment", "confluent_cluster",
+         dict(cluster, environment="no-such-env", availability="SINGLE_ZONE"),
+         "Environment 'no-such-env' not"),
+        ("multi-zone basic", "confluent_cluster",
+         dict(cluster, environment="env-nope", availability="MULTI_ZONE"), "single zone only"),
+        ("wrong type", "confluent_cluster",
+         dict(cluster, environment="env-nope", availability="SINGLE_ZONE", cku="two"), "cku"),
+        ("api key without owner", "confluent_api_key", dict(name="k"), "owner and resource"),
+    ]
+    play = [dict(name="hostile", hosts="localhost", connection="local", gather_facts=False,
+                 tasks=[{"name": name, "ignore_errors": True, "specweave.kafka." + module: args}
+                        for name, module, args, _words in cases])]
+    with tempfile.NamedTemporaryFile("w", suffix=".yml", delete=False) as handle:
+        json.dump(play, handle)  # JSON is YAML
+    try:
+        run = run_playbook(handle.name, env=cc.env())
+    finally:
+        os.unlink(handle.name)
+    results = dict((r["_task"], r) for r in run.task_results())
+    assert len(results) == len(cases), run.stdout[-3000:]
+    for name, _module, _args, words in cases:
+        assert results[name].get("failed") is True, (name, results[name])
+        assert words in results[name]["msg"], (name, results[name]["msg"])
+        assert "Traceback" not in results[name]["msg"]
+    assert "wrong-S3cret-value" not in run.stdout + run.stderr
