@@ -234,8 +234,9 @@ def describe_error(exc, servers, operation=None, details=None, broker_version=No
         if isinstance(exc, unreachable):
             if kind == "tls":
                 return ("%s: TLS handshake with %s failed (%s). Check ssl_cafile, the broker "
-                        "certificate, ssl_check_hostname, and that security_protocol matches "
-                        "the listener." % (what, where, last_detail or text))
+                        "certificate, ssl_check_hostname, the client certificate (ssl_certfile, "
+                        "ssl_keyfile) if the listener requires one, and that security_protocol "
+                        "matches the listener." % (what, where, last_detail or text))
             cause = " Last error: %s." % last_detail if last_detail else ""
             return ("%s: could not connect to any of the bootstrap servers %s within the "
                     "timeout (%s).%s Check that the brokers are running and reachable, and "
