@@ -25,8 +25,10 @@ PROTECTED_TOPICS = frozenset(["__consumer_offsets", "__transaction_state", "_sch
                               "__share_group_state", "__cluster_metadata"])
 
 # KRaft refuses a single request producing more than 10,000 metadata records
-# (QuorumController MAX_RECORDS_PER_USER_OP). Half of it leaves room for records we do not count.
-RECORD_BUDGET = 5000
+# (QuorumController MAX_RECORDS_PER_USER_OP). A topic costs one TopicRecord, one PartitionRecord
+# per partition and one ConfigRecord per config; counting partitions x replicas instead of
+# partitions over-estimates, and 9,000 leaves a margin on top.
+RECORD_BUDGET = 9000
 # Records assumed for a topic whose partitions or replication factor is the broker default.
 DEFAULT_PARTITIONS_GUESS = 50
 DEFAULT_RF_GUESS = 3
@@ -78,6 +80,12 @@ REMOVED_TOPIC_CONFIGS = {
                                            "message.timestamp.after.max.ms",
 }
 SORTED_LISTS = frozenset(["cleanup.policy"])
+# Values the broker accepts for enumerated keys (checked locally, before anything is applied).
+ALLOWED_VALUES = {
+    "cleanup.policy": frozenset(["compact", "delete"]),
+    "compression.type": frozenset(["uncompressed", "zstd", "lz4", "snappy", "gzip", "producer"]),
+    "message.timestamp.type": frozenset(["CreateTime", "LogAppendTime"]),
+}
 
 DURATION_UNITS = {"ms": 1, "s": 1000, "m": 60000, "min": 60000, "h": 3600000,
                   "d": 86400000, "w": 604800000}
@@ -157,6 +165,20 @@ def _number_with_unit(key, value, units, kind):
 
 
 def normalise_config_value(key, value):
+    """Canonical string for a topic config value; raise ValueError when it is not acceptable."""
+    text = _normalise(key, value)
+    allowed = ALLOWED_VALUES.get(key)
+    if text is not None and allowed is not None:
+        items = text.split(",") if key in SORTED_LISTS else [text]
+        bad = [item for item in items if item not in allowed]
+        if bad or not items or items == [""]:
+            raise ValueError("%s: %r is not one of %s" % (key, value, ", ".join(sorted(allowed))))
+    if text is not None and key == "min.cleanable.dirty.ratio" and not 0 <= float(text) <= 1:
+        raise ValueError("%s must be between 0 and 1, got %r" % (key, value))
+    return text
+
+
+def _normalise(key, value):
     """Canonical string for a topic config value, the form the broker reports.
 
     ``None`` stays ``None`` (reset the key to its default). Raises ValueError naming the key
@@ -800,7 +822,7 @@ def _outcome(outcomes, name, step, error):
         entry["failed"].append("%s: %s" % (step, error))
 
 
-def broker_validation(admin, plan, timeout_ms):
+def broker_validation(admin, plan, timeout_ms, include_configs=True):
     """validate_only CreateTopics / CreatePartitions / IncrementalAlterConfigs for the batch.
 
     The broker checks what only it knows (collisions with existing names, config values,
@@ -825,7 +847,7 @@ def broker_validation(admin, plan, timeout_ms):
             if item.error_code:
                 problems.append("topic %r cannot get more partitions: %s" % (
                     item.name, _error_text(item.error_code, item.error_message)))
-    if plan["alter_configs"]:
+    if plan["alter_configs"] and include_configs:
         for name, result in _alter_configs(admin, plan["alter_configs"], True).items():
             if result != "OK":
                 problems.append("topic %r config cannot be changed: %s" % (name, result))

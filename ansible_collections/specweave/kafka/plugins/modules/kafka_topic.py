@@ -407,7 +407,10 @@ def main():
     changed = not plan_is_empty(plan)
     if changed:
         with km.operation("validating the changes with the broker"):
-            problems = broker_validation(admin, plan, timeout_ms)
+            # Config values are type/enum checked locally and IncrementalAlterConfigs answers
+            # per topic; the broker's dry run of config changes is only needed in check mode.
+            problems = broker_validation(admin, plan, timeout_ms,
+                                         include_configs=module.check_mode)
         if problems:
             km.fail_json(msg="The broker refused the changes, nothing was changed: "
                          + "; ".join(problems), problems=problems, **summarise(plan))

@@ -115,6 +115,11 @@ def test_normalise(key, value, expected):
     ("min.cleanable.dirty.ratio", "half", "expects a number"),
     ("cleanup.policy", {"a": 1}, "single value"),
     ("compression.type", True, "expects a string"),
+    ("compression.type", "brotli", "not one of"),
+    ("cleanup.policy", "compact,bogus", "not one of"),
+    ("cleanup.policy", [], "not one of"),
+    ("message.timestamp.type", "createtime", "not one of"),
+    ("min.cleanable.dirty.ratio", 1.5, "between 0 and 1"),
 ])
 def test_normalise_rejects(key, value, fragment):
     with pytest.raises(ValueError) as err:
@@ -429,7 +434,11 @@ def test_chunks_stay_under_budget():
     assert sum(len(c) for c in chunks) == 500
     for chunk in chunks:
         assert sum(create_record_cost(v) for _k, v in chunk) <= RECORD_BUDGET
-    assert len(chunks) == 10
+    assert len(chunks) == -(-500 // (RECORD_BUDGET // 92))
+    # 1,000 topics x 3 partitions x 2 configs fit in one request
+    one = [("t%d" % i, dict(num_partitions=3, replication_factor=1, configs={"a": 1, "b": 2}))
+           for i in range(1000)]
+    assert len(chunk_by_cost(one, create_record_cost)) == 1
 
 
 def test_default_partitions_counted_conservatively():
