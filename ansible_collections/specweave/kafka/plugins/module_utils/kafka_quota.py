@@ -17,6 +17,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import ipaddress
+import math
 import re
 
 DEFAULT = "<default>"
@@ -52,7 +53,7 @@ def entity_from_item(item, where):
                 raise QuotaValidationError("%s: ip %r is not an IP address (or %s)"
                                            % (where, value, DEFAULT))
         pairs.append((entity_type, None if value == DEFAULT else value))
-    types = set(t for t, _ in pairs)
+    types = set(pair[0] for pair in pairs)
     if not pairs:
         raise QuotaValidationError("%s: name an entity with user, client_id and/or ip "
                                    "(%s for the default entity)" % (where, DEFAULT))
@@ -99,7 +100,7 @@ def validate_quotas(quotas, entity, where, allow_none):
             number = float(value)
         except (TypeError, ValueError):
             raise QuotaValidationError("%s: %s must be a number (got %r)" % (where, key, value))
-        if not number > 0 or number != number or number == float("inf"):
+        if math.isnan(number) or math.isinf(number) or number <= 0:
             raise QuotaValidationError("%s: %s must be a positive number (got %r)"
                                        % (where, key, value))
         if key in INTEGER_KEYS and number != int(number):

@@ -24,7 +24,7 @@ description:
   - Opt-in exclusive mode (O(exclusive)) removes the ACLs inside a scope you name (principals
     and/or resources) that are not declared. ACLs outside the scope are never touched.
 author:
-  - specweave.kafka developers
+  - specweave.kafka developers (@specweave)
 extends_documentation_fragment:
   - specweave.kafka.kafka
 options:
@@ -128,6 +128,7 @@ attributes:
     support: full
     membership:
       - specweave.kafka.kafka
+    description: Use C(group/specweave.kafka.kafka) in C(module_defaults) to set the connection once.
 notes:
   - Needs the C(kafka-python) library (3.x) on the host that runs the module.
   - The connecting principal needs C(Alter) on the cluster resource (or be a super user) to
@@ -244,9 +245,9 @@ except ImportError:  # pragma: no cover - reported by KafkaModule
 
 
 def _line(acl):
-    return "%s %s %s on %s %s:%s from %s" % (acl.principal, acl.permission, acl.operation,
-                                           acl.pattern_type, acl.resource_type,
-                                           acl.resource_name, acl.host)
+    return "%s %s %s on %s %s:%s from %s" % (
+        acl.principal, acl.permission, acl.operation, acl.pattern_type, acl.resource_type,
+        acl.resource_name, acl.host)
 
 
 def main():

@@ -21,7 +21,7 @@ description:
   - Every quota key Kafka accepts is supported; keys that do not apply to the entity type are
     refused before anything is sent.
 author:
-  - specweave.kafka developers
+  - specweave.kafka developers (@specweave)
 extends_documentation_fragment:
   - specweave.kafka.kafka
 options:
@@ -82,6 +82,7 @@ attributes:
     support: full
     membership:
       - specweave.kafka.kafka
+    description: Use C(group/specweave.kafka.kafka) in C(module_defaults) to set the connection once.
 notes:
   - Needs the C(kafka-python) library (3.x) on the host that runs the module.
   - Needs Kafka 2.6 or later (KIP-546). The connecting principal needs C(AlterConfigs) and

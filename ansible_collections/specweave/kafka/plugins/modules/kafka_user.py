@@ -22,7 +22,7 @@ description:
   - The password is salted and hashed (PBKDF2) on the host that runs the module; only the salted
     password goes over the wire.
 author:
-  - specweave.kafka developers
+  - specweave.kafka developers (@specweave)
 extends_documentation_fragment:
   - specweave.kafka.kafka
 options:
@@ -123,6 +123,7 @@ attributes:
     support: full
     membership:
       - specweave.kafka.kafka
+    description: Use C(group/specweave.kafka.kafka) in C(module_defaults) to set the connection once.
 notes:
   - Needs the C(kafka-python) library (3.x) on the host that runs the module.
   - Needs Kafka 2.7 or later (KIP-554). The connecting principal needs C(Alter) and C(Describe)

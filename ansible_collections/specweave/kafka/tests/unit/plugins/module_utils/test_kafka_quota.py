@@ -108,8 +108,8 @@ def test_absent_all_keys_or_listed_keys():
 
 
 def test_view_and_label():
-    state = {(("client-id", "app"), ("user", "alice")): {"producer_byte_rate": 1024.0,
-                                                           "request_percentage": 12.5}}
+    state = {(("client-id", "app"), ("user", "alice")): {
+        "producer_byte_rate": 1024.0, "request_percentage": 12.5}}
     entity = list(state)[0]
     assert entity_label(entity) == "client-id=app,user=alice"
     assert view(state, [entity]) == [dict(user="alice", client_id="app", quotas=dict(

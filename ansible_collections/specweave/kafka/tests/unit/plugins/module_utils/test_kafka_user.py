@@ -105,8 +105,8 @@ def test_plan_present(current, update, drifted, upserted, reason):
 
 def test_plan_absent_all_mechanisms_and_missing():
     current = {"alice": {"SCRAM-SHA-512": 4096, "SCRAM-SHA-256": 4096}}
-    _, deletions, _ = plan([entry(mechanism=None, state="absent"),
-                            entry(name="ghost", state="absent")], current)
+    deletions = plan([entry(mechanism=None, state="absent"),
+                     entry(name="ghost", state="absent")], current)[1]
     assert deletions == [("alice", "SCRAM-SHA-256"), ("alice", "SCRAM-SHA-512")]
     after = apply_plan(current, [], deletions)
     assert after == {}
