@@ -20,7 +20,7 @@ ACL_CASES = [
     ([binding(operations=["read", "fly"])], "unknown operation 'fly'"),
     ([binding(resource_type="group", operations=["write"])],
      "operation write does not apply to resource_type group"),
-    ([binding(resource_type="cluster", operations=["read"])],
+    ([binding(resource_type="cluster", resource_name=None, operations=["read"])],
      "operation read does not apply to resource_type cluster"),
     ([binding(host="evil.example.com")], "not an IP address"),
     ([binding(resource_name="*", pattern_type="prefixed")], "wildcard only"),
