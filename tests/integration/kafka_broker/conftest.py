@@ -49,8 +49,12 @@ def dev_env(tmp_path_factory, kafka_archive):
         "ANSIBLE_PIPELINING": "true",
     }
     yield env
-    # never leave a broker behind, whatever the test did
+    # never leave a broker behind, whatever the test did; stop all nodes at once (the last
+    # node of a KRaft quorum stopped alone would wait for a quorum that is gone)
+    stops = []
     for node in (1, 2, 3):
         ctl = os.path.join(state, "node-%d" % node, "config", "kafka-ctl")
         if os.path.exists(ctl):
-            subprocess.run([ctl, "stop"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            stops.append(subprocess.Popen([ctl, "stop"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
+    for proc in stops:
+        proc.wait()
