@@ -178,6 +178,15 @@ def main():
                 print("  round %d (%s) module %.2fs peak %.0f MB, limit %.2fs"
                       % (round_ + 1, key, data["wall"], data["peak_mb"], limit["wall"]),
                       flush=True)
+            # (a) again without the broker dry run (broker_dry_run: false), fresh names
+            dry_names = ["bench.nodry%d.t%04d" % (round_, i) for i in range(options.topics)]
+            data, result = run_module(workdir, dict(base, broker_dry_run=False, topics=[
+                dict(name=n, partitions=3, replication_factor=1, config=configs)
+                for n in dry_names]))
+            settle(cluster, dry_names)
+            rows.setdefault("a-nodry", ("(a) with broker_dry_run: false", data["wall"],
+                                        rows["a"][2]))
+            peaks.append(data["peak_mb"])
             if options.ansible:
                 task = {"specweave.kafka.kafka_topic": dict(base, topics=topics_arg(steps[-1][2]))}
                 book = os.path.join(workdir, "bench.yml")
@@ -193,7 +202,7 @@ def main():
                                stdout=subprocess.DEVNULL, check=True, env=env)
                 rows.setdefault("b-ansible", ("(b) via ansible-playbook",
                                               time.time() - started, rows["b"][2]))
-            admin_cleanup(cluster, mod_names + lim_names)
+            admin_cleanup(cluster, mod_names + lim_names + dry_names)
     finally:
         cluster.stop()
         shutil.rmtree(workdir, ignore_errors=True)

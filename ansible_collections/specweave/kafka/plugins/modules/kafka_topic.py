@@ -123,6 +123,16 @@ options:
         C(__transaction_state), C(_schemas) and any name starting with C(__)).
     type: bool
     default: false
+  broker_dry_run:
+    description:
+      - Before applying, ask the broker to validate topic creations and partition increases with
+        C(validate_only) requests (and config changes too in check mode), so that collisions with
+        existing names, out-of-range values and placement policies refuse the whole batch
+        before anything is applied.
+      - V(false) saves that round trip on very large batches; the broker then rejects bad topics
+        one by one and the result lists exactly which were applied.
+    type: bool
+    default: true
   reassignment_timeout:
     description:
       - Seconds to wait for replication-factor reassignments to complete. When they are not done
@@ -323,6 +333,7 @@ def argument_spec():
         )),
         allow_internal_topics=dict(type="bool", default=False),
         reassignment_timeout=dict(type="int", default=600),
+        broker_dry_run=dict(type="bool", default=True),
     )
 
 
@@ -405,7 +416,7 @@ def main():
                      problems=exc.problems)
 
     changed = not plan_is_empty(plan)
-    if changed:
+    if changed and params["broker_dry_run"]:
         with km.operation("validating the changes with the broker"):
             # Config values are type/enum checked locally and IncrementalAlterConfigs answers
             # per topic; the broker's dry run of config changes is only needed in check mode.
