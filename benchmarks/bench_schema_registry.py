@@ -80,12 +80,11 @@ def main():
         registry = SchemaRegistry(kafka_bootstrap=kafka.bootstrap_servers, heap="512m").start()
         # warm the registry (JIT, journal) with a few calls outside the measurements
         direct(registry, "warmup", 20, True)
-        figures = {
-            "direct create": direct(registry, "direct", count, True),
-            "module create": module(registry, "module", count, True),
-            "direct no-op": direct(registry, "direct", count, False),
-            "module no-op": module(registry, "module", count, False),
-        }
+        figures = {}
+        figures["module create"] = module(registry, "module", count, True)
+        figures["direct create"] = direct(registry, "direct", count, True)
+        figures["module no-op"] = module(registry, "module", count, False)
+        figures["direct no-op"] = direct(registry, "direct", count, False)
         print("Schema Registry convergence, %d Avro subjects, Apicurio %s (%s storage)"
               % (count, registry.version, registry.storage))
         for name, seconds in figures.items():

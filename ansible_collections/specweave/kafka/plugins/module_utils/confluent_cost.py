@@ -1,6 +1,6 @@
 # -*- coding: utf-8 -*-
 # Copyright: (c) 2026, specweave.kafka developers
-# Apache License 2.0 (see LICENSE or https://www.apache.org/licenses/LICENSE-2.0)
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 """Monthly cost estimate of a Confluent Cloud Kafka cluster from a price table shipped as data.
 
 ``PRICE_TABLE`` carries its own date (``as_of``) and ``source``; ``estimate(spec, prices)``

