@@ -100,8 +100,9 @@ def run_playbook(playbook, extra_vars=None, inventory="localhost,", check=False,
         cmd += ["--limit", limit]
     if verbosity:
         cmd.append("-" + "v" * verbosity)
-    extra_env = {"ANSIBLE_CONNECTION": "local"} if inventory == "localhost," else {}
-    extra_env.update(env or {})
+    if inventory == "localhost,":
+        cmd += ["-c", "local"]
+    extra_env = dict(env or {})
     proc = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                           env=ansible_env(extra_env), timeout=timeout, stdin=subprocess.DEVNULL)
     return AnsibleRun(proc, _parse(proc))
