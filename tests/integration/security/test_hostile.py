@@ -27,9 +27,10 @@ ACL_CASES = [
 ]
 OTHER_CASES = [
     ("kafka_acl", dict(acls=[]), "at least one binding"),
-    ("kafka_user", dict(name="x", password="p", iterations=10), "iterations must be"),
+    ("kafka_user", dict(name="x", password="x-password", iterations=10), "iterations must be"),
     ("kafka_user", dict(users=[]), "at least one user"),
-    ("kafka_user", dict(users=[dict(name="dup", password="a"), dict(name="dup", password="b")]),
+    ("kafka_user", dict(users=[dict(name="dup", password="dup-pw-one"),
+                             dict(name="dup", password="dup-pw-two")]),
      "declared twice"),
     ("kafka_quota", dict(quotas=[dict(user="x", quotas=dict(producer_byte_rates=1))]),
      "unknown quota key"),
