@@ -348,15 +348,3 @@ def test_no_outbound_connections(n8n):
 
 def _closed_port():
     return free_port()
-
-
-def test_module_timing_budget(n8n, module):
-    """A no-op run is cheap: it only reads."""
-    name = unique("timing")
-    wf = {"nodes": [{"name": "Hook", "type": "n8n-nodes-base.webhook",
-                     "parameters": {"path": name}}], "connections": {}}
-    run(module, n8n, dict(name=name, workflow=wf))
-    start = time.time()
-    assert run(module, n8n, dict(name=name, workflow=wf))["changed"] is False
-    assert time.time() - start < 30
-    run(module, n8n, dict(name=name, state="absent"))
