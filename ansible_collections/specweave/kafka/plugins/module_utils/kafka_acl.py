@@ -49,6 +49,9 @@ _CONTROL_RE = re.compile(r"[\x00-\x1f\x7f]")
 
 # Kafka's controller refuses a metadata batch of more than 10,000 records; stay well below.
 CHUNK_SIZE = 5000
+# The controller matches every DeleteAcls filter against every ACL of the cluster, so a request
+# with thousands of filters can outlast the request timeout: delete in smaller requests.
+DELETE_CHUNK_SIZE = 500
 
 
 class AclValidationError(ValueError):

@@ -224,6 +224,7 @@ acls:
 from ansible_collections.specweave.kafka.plugins.module_utils.kafka_common import KafkaModule
 from ansible_collections.specweave.kafka.plugins.module_utils.kafka_acl import (
     AclValidationError,
+    DELETE_CHUNK_SIZE,
     RESOURCE_TYPES,
     acl_to_dict,
     chunks,
@@ -310,7 +311,7 @@ def main():
         km.exit_json(**result)
 
     failures = []
-    for batch in chunks(to_delete):
+    for batch in chunks(to_delete, DELETE_CHUNK_SIZE):
         with km.operation("DeleteAcls", **result):
             responses = admin.delete_acls([to_kafka_filter(acl, kafka_admin) for acl in batch])
         for acl, (_filter, _matched, error) in zip(batch, responses):
