@@ -231,6 +231,14 @@ def describe_error(exc, servers, operation=None, details=None, broker_version=No
                     "requests (%s). Is this a KRaft controller listener rather than a "
                     "broker listener?" % (what, where, last_detail if kind == "not_broker"
                                           and last_detail else named))
+        request_timeout = getattr(kafka_errors, "KafkaTimeoutError", None)
+        if request_timeout is not None and isinstance(exc, request_timeout) and \
+                operation not in (None, "connecting"):
+            # Connected already: a timeout now is a slow answer, not a TLS or network problem
+            # (the client's older warnings would mislead).
+            return ("%s: %s did not answer within request_timeout_ms (%s). The cluster may be "
+                    "busy or the request too large: raise request_timeout_ms or split the "
+                    "task." % (what, where, named))
         if isinstance(exc, unreachable):
             if kind == "tls":
                 return ("%s: TLS handshake with %s failed (%s). Check ssl_cafile, the broker "

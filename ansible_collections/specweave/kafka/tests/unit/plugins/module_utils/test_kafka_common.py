@@ -191,6 +191,10 @@ SERVERS = ["b1:9092", "b2:9092"]
       "broker does not support the 'MetadataRequest' Kafka protocol."], None,
      ["connecting failed: the server at b1:9092, b2:9092 answered but does not serve Kafka "
       "client requests (Bootstrap attempt", "KRaft controller listener"]),
+    (kafka_errors.KafkaTimeoutError("Request timed out"), "DeleteAcls",
+     ["Bootstrap connection to bootstrap-0 failed: [SSL: CERTIFICATE_VERIFY_FAILED]"], None,
+     ["DeleteAcls failed: b1:9092, b2:9092 did not answer within request_timeout_ms",
+      "raise request_timeout_ms"]),
     (ValueError("boom"), "Metadata", [], None,
      ["Metadata failed against b1:9092, b2:9092: ValueError: boom"]),
     (RuntimeError(""), None, [], None,
