@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs the kafka_broker molecule scenarios (podman, systemd containers, 3 nodes on 127.0.0.11-13).
-# Usage: scripts/molecule.sh [scenario ...]   (default: every scenario under molecule/)
+# Usage: scripts/molecule.sh [scenario ...]   (default: $MOLECULE_SCENARIOS or "default";
+#        "all" = every scenario under molecule/, e.g. rolling too)
 # Prepares what they need first (both cached): the node image and a Kafka archive from Maven Central.
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/.." && pwd)
@@ -15,7 +16,9 @@ export KAFKA_ARCHIVE=${KAFKA_ARCHIVE:-$("$repo/scripts/kafka-archive.sh" "${KAFK
 export MOLECULE_NO_LOG=false ANSIBLE_FORCE_COLOR=0 PY_COLORS=0
 cd "$collection"
 scenarios=("$@")
-if [ ${#scenarios[@]} -eq 0 ]; then
+[ ${#scenarios[@]} -gt 0 ] || read -r -a scenarios <<< "${MOLECULE_SCENARIOS:-default}"
+if [ "${scenarios[*]}" = all ]; then
+  scenarios=()
   for dir in molecule/*/; do
     [ -f "$dir/molecule.yml" ] && scenarios+=("$(basename "$dir")")
   done
