@@ -17,12 +17,11 @@ import yaml
 from testbed.ansible import run_module, run_playbook
 from testbed.kafka import free_port
 
-ENV = {"ANSIBLE_COLLECTIONS_SCAN_SYS_PATH": "true"}
 SECRET = "s3cr3t-Pa55word-never-shown"
 
 
 def probe(args, **kwargs):
-    return run_module("kafka_info", dict(args, gather=["brokers"]), env=ENV, **kwargs)
+    return run_module("kafka_info", dict(args, gather=["brokers"]), **kwargs)
 
 
 def playbook_results(tasks, extra_env=None):
@@ -33,8 +32,7 @@ def playbook_results(tasks, extra_env=None):
                  gather_facts=False, tasks=tasks)]
     with tempfile.NamedTemporaryFile("w", suffix=".yml", delete=False) as handle:
         yaml.safe_dump(play, handle)
-    env = dict(ENV)
-    env.update(extra_env or {})
+    env = dict(extra_env or {})
     try:
         run = run_playbook(handle.name, env=env)
     finally:

@@ -20,7 +20,6 @@ from testbed.ansible import run_module, run_playbook
 from testbed.kafka import KafkaCluster
 
 # The json stdout callback lives in ansible.posix, installed with the ansible package.
-ENV = {"ANSIBLE_COLLECTIONS_SCAN_SYS_PATH": "true"}
 TOPIC_COMMAND = "org.apache.kafka.tools.TopicCommand"
 QUORUM_COMMAND = "org.apache.kafka.tools.MetadataQuorumCommand"
 GROUP_COMMAND = "org.apache.kafka.tools.consumer.group.ConsumerGroupCommand"
@@ -29,7 +28,7 @@ GROUP_COMMAND = "org.apache.kafka.tools.consumer.group.ConsumerGroupCommand"
 def info(cluster, check=False, **args):
     args.setdefault("bootstrap_servers", cluster.bootstrap_servers)
     args.setdefault("request_timeout_ms", 20000)
-    result = run_module("kafka_info", args, check=check, env=ENV)
+    result = run_module("kafka_info", args, check=check)
     assert not result.get("failed"), result.get("msg")
     assert result["changed"] is False
     return result
@@ -267,8 +266,7 @@ def test_under_replicated_after_stopping_a_broker(degradable):
     with tempfile.NamedTemporaryFile("w", suffix=".yml", delete=False) as handle:
         handle.write(GATE_PLAYBOOK)
     try:
-        run = run_playbook(handle.name, extra_vars={"bootstrap": cluster.bootstrap_servers},
-                           env=ENV)
+        run = run_playbook(handle.name, extra_vars={"bootstrap": cluster.bootstrap_servers})
     finally:
         os.unlink(handle.name)
     gate = run.task_results()[-1]
@@ -296,7 +294,7 @@ def test_hostile_options(kafka):
     with tempfile.NamedTemporaryFile("w", suffix=".yml", delete=False) as handle:
         json.dump(play, handle)  # JSON is YAML
     try:
-        run = run_playbook(handle.name, env=ENV)
+        run = run_playbook(handle.name)
     finally:
         os.unlink(handle.name)
     results = dict((r["_task"], r) for r in run.task_results())

@@ -10,7 +10,6 @@ import uuid
 from testbed.ansible import run_module, run_playbook
 
 # The json stdout callback lives in ansible.posix, installed with the ansible package.
-ENV = {"ANSIBLE_COLLECTIONS_SCAN_SYS_PATH": "true"}
 TOPIC_COMMAND = "org.apache.kafka.tools.TopicCommand"
 CONFIG_COMMAND = "kafka.admin.ConfigCommand"
 
@@ -19,7 +18,7 @@ def kt(cluster, args, check=False, diff=True):
     args = dict(args)
     args.setdefault("bootstrap_servers", cluster.bootstrap_servers)
     args.setdefault("request_timeout_ms", 20000)
-    return run_module("kafka_topic", args, check=check, diff=diff, env=ENV)
+    return run_module("kafka_topic", args, check=check, diff=diff)
 
 
 def describe(cluster, prefix):
@@ -226,7 +225,7 @@ def test_hostile_inputs(kafka, tmp_path):
     path = tmp_path / "hostile.yml"
     path.write_text(json.dumps([dict(hosts="localhost", connection="local", gather_facts=False,
                                      tasks=tasks)]))
-    results = run_playbook(str(path), env=ENV).task_results()
+    results = run_playbook(str(path)).task_results()
     assert [r["_task"] for r in results] == [c[0] for c in cases]
     for (label, _args, fragment), result in zip(cases, results):
         assert result.get("failed"), (label, result)

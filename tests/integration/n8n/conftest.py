@@ -38,13 +38,8 @@ def n8n():
 
 @pytest.fixture
 def module():
-    """``module(name, args, env=..., ...)``; the json stdout callback of the test runner lives
-    in ansible.posix, which comes with the installed ``ansible`` package."""
-    def run(name, args, env=None, **kwargs):
-        merged = {"ANSIBLE_COLLECTIONS_SCAN_SYS_PATH": "true"}
-        merged.update(env or {})
-        return run_module(name, args, env=merged, **kwargs)
-    return run
+    """``module(name, args, env=..., ...)``: testbed.ansible.run_module."""
+    return run_module
 
 
 @pytest.fixture

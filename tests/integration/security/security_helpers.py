@@ -4,8 +4,6 @@ import time
 
 from testbed.ansible import run_module
 
-# The json stdout callback used by testbed.ansible lives in ansible.posix (ansible package).
-ENV = {"ANSIBLE_COLLECTIONS_SCAN_SYS_PATH": "true"}
 ACL_COMMAND = "org.apache.kafka.tools.AclCommand"
 CONFIG_COMMAND = "kafka.admin.ConfigCommand"
 TOPIC_COMMAND = "org.apache.kafka.tools.TopicCommand"
@@ -16,7 +14,7 @@ def run(module, cluster, args, check=False, diff=True, verbosity=0, conn=None):
     full = dict(conn if conn is not None else cluster.module_args())
     full.setdefault("request_timeout_ms", 20000)
     full.update(args)
-    return run_module(module, full, check=check, diff=diff, env=ENV, verbosity=verbosity)
+    return run_module(module, full, check=check, diff=diff, verbosity=verbosity)
 
 
 def ok(result):
@@ -133,4 +131,4 @@ def run_playbook_tasks(cluster, tmp_path, tasks, check=False, verbosity=0):
              "tasks": tasks}]
     path = tmp_path / "play.yml"
     path.write_text(json.dumps(play))
-    return run_playbook(str(path), check=check, env=ENV, verbosity=verbosity)
+    return run_playbook(str(path), check=check, verbosity=verbosity)
