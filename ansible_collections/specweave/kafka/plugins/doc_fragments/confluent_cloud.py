@@ -50,3 +50,27 @@ notes:
   - The modules talk to the public Confluent Cloud REST APIs (C(cmk/v2), C(org/v2), C(iam/v2))
     and follow their pagination (C(metadata.next)).
 """
+
+    # The action group attribute every Confluent Cloud module shares.
+    ACTION_GROUP = r"""
+attributes:
+  action_group:
+    support: full
+    membership: [specweave.kafka.confluent_cloud]
+    description: Use C(group/specweave.kafka.confluent_cloud) in C(module_defaults).
+"""
+
+    # The attributes of the read-only C(_info) modules.
+    INFO_MODULE = r"""
+attributes:
+  check_mode:
+    support: full
+    description: Reads only; runs the same in check mode.
+  diff_mode:
+    support: none
+    description: Nothing changes, so there is no diff.
+  action_group:
+    support: full
+    membership: [specweave.kafka.confluent_cloud]
+    description: Use C(group/specweave.kafka.confluent_cloud) in C(module_defaults).
+"""

@@ -56,6 +56,7 @@ options:
     default: present
 extends_documentation_fragment:
   - specweave.kafka.confluent_cloud
+  - specweave.kafka.confluent_cloud.action_group
 attributes:
   check_mode:
     support: full
@@ -63,10 +64,6 @@ attributes:
   diff_mode:
     support: full
     description: Returns the key before and after, never the secret.
-  action_group:
-    support: full
-    membership: [specweave.kafka.confluent_cloud]
-    description: Use C(group/specweave.kafka.confluent_cloud) in C(module_defaults).
 seealso:
   - module: specweave.kafka.confluent_service_account
   - module: specweave.kafka.confluent_cluster

@@ -106,6 +106,7 @@ options:
     default: 10
 extends_documentation_fragment:
   - specweave.kafka.confluent_cloud
+  - specweave.kafka.confluent_cloud.action_group
 attributes:
   check_mode:
     support: full
@@ -113,10 +114,6 @@ attributes:
   diff_mode:
     support: full
     description: Returns the cluster before and after.
-  action_group:
-    support: full
-    membership: [specweave.kafka.confluent_cloud]
-    description: Use C(group/specweave.kafka.confluent_cloud) in C(module_defaults).
 seealso:
   - module: specweave.kafka.confluent_cluster_info
   - module: specweave.kafka.confluent_environment

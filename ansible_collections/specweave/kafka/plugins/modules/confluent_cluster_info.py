@@ -30,17 +30,7 @@ options:
     type: str
 extends_documentation_fragment:
   - specweave.kafka.confluent_cloud
-attributes:
-  check_mode:
-    support: full
-    description: Reads only; runs the same in check mode.
-  diff_mode:
-    support: none
-    description: Nothing changes, so there is no diff.
-  action_group:
-    support: full
-    membership: [specweave.kafka.confluent_cloud]
-    description: Use C(group/specweave.kafka.confluent_cloud) in C(module_defaults).
+  - specweave.kafka.confluent_cloud.info_module
 seealso:
   - module: specweave.kafka.confluent_cluster
 author:

@@ -33,6 +33,7 @@ options:
     default: present
 extends_documentation_fragment:
   - specweave.kafka.confluent_cloud
+  - specweave.kafka.confluent_cloud.action_group
 attributes:
   check_mode:
     support: full
@@ -40,10 +41,6 @@ attributes:
   diff_mode:
     support: full
     description: Returns the account before and after.
-  action_group:
-    support: full
-    membership: [specweave.kafka.confluent_cloud]
-    description: Use C(group/specweave.kafka.confluent_cloud) in C(module_defaults).
 seealso:
   - module: specweave.kafka.confluent_service_account_info
   - module: specweave.kafka.confluent_api_key
