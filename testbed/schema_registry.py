@@ -9,6 +9,16 @@ KILL after a grace period). ``url`` is the Confluent-compatible base URL
 
 ``users={"alice": "secret"}`` turns on HTTP basic authentication for every ``/apis/`` path
 (Quarkus embedded users), so wrong credentials get a real 401.
+
+``tls=True`` serves HTTPS only, with a certificate for 127.0.0.1/localhost from a per-run CA
+(``cafile``). ``bearer=True`` turns on the registry's own OAuth bearer authentication (Quarkus
+OIDC in service mode): tokens are RS256 JWTs that the registry verifies against a JWKS document,
+served here on 127.0.0.1 by a small HTTP server standing in for an identity provider's JWKS
+endpoint; ``token()`` mints one (``expires_in`` may be negative for an expired token).
+
+Not possible with this registry: requiring client certificates. Apicurio 3.0.9 is built with
+``quarkus.http.ssl.client-auth=NONE`` and Quarkus refuses to change that build-time setting at run
+time, so mutual TLS cannot be enforced by it.
 """
 import base64
 import json
@@ -17,14 +27,25 @@ import shutil
 import signal
 import subprocess
 import tempfile
+import threading
 import time
 from urllib.error import HTTPError, URLError
 from urllib.request import Request, urlopen
+import http.server
+import ssl
 
 from testbed.kafka import REPO, free_port
 
 DEFAULT_VERSION = os.environ.get("APICURIO_VERSION", "3.0.9")
 CCOMPAT_PATH = "/apis/ccompat/v7"
+
+
+def _b64(data):
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
+
+
+def _int_bytes(number):
+    return number.to_bytes((number.bit_length() + 7) // 8, "big")
 
 
 def apicurio_home(version=DEFAULT_VERSION):
@@ -36,7 +57,7 @@ def apicurio_home(version=DEFAULT_VERSION):
 
 class SchemaRegistry(object):
     def __init__(self, kafka_bootstrap=None, version=DEFAULT_VERSION, users=None, heap="384m",
-                 workdir=None):
+                 workdir=None, tls=False, bearer=False):
         self.version = version
         self.home = apicurio_home(version)
         self.jar = os.path.join(self.home, "apicurio-registry-app-%s-runner.jar" % version)
@@ -52,10 +73,23 @@ class SchemaRegistry(object):
         self._log = None
         # one registry per Kafka cluster: a unique journal topic keeps runs apart
         self.journal_topic = "kafkasql-journal-%d" % self.port
+        self.tls = tls
+        self.cafile = None
+        if tls:
+            from testbed.secure import CertificateAuthority
+            self.ca = CertificateAuthority(os.path.join(self.workdir, "tls"))
+            self.cafile = self.ca.cafile
+            self.certfile, self.keyfile, _ = self.ca.issue("localhost", server=True,
+                                                           filename="registry")
+        self.bearer = bearer
+        self._jwks_server = None
+        if bearer:
+            from cryptography.hazmat.primitives.asymmetric import rsa
+            self._signing_key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
 
     @property
     def base_url(self):
-        return "http://%s:%d" % (self.host, self.port)
+        return "%s://%s:%d" % ("https" if self.tls else "http", self.host, self.port)
 
     @property
     def url(self):
@@ -90,6 +124,25 @@ class SchemaRegistry(object):
             })
             for user, password in self.users.items():
                 props["quarkus.security.users.embedded.users.%s" % user] = password
+        if self.tls:
+            props.update({
+                "quarkus.http.ssl-port": str(self.port),
+                "quarkus.http.insecure-requests": "disabled",
+                "quarkus.tls.key-store.pem.0.cert": self.certfile,
+                "quarkus.tls.key-store.pem.0.key": self.keyfile,
+            })
+        if self.bearer:
+            jwks = "http://127.0.0.1:%d" % self._jwks_server.server_address[1]
+            props.update({
+                "quarkus.oidc.tenant-enabled": "true",
+                "quarkus.oidc.application-type": "service",
+                "quarkus.oidc.discovery-enabled": "false",
+                "quarkus.oidc.auth-server-url": jwks,
+                "quarkus.oidc.jwks-path": "/jwks",
+                "quarkus.oidc.token-path": jwks + "/token",
+                "quarkus.http.auth.permission.registry.paths": "/apis/*",
+                "quarkus.http.auth.permission.registry.policy": "authenticated",
+            })
         return dict((k, v) for k, v in props.items() if v is not None)
 
     def command(self):
@@ -99,8 +152,49 @@ class SchemaRegistry(object):
         cmd += ["-D%s=%s" % item for item in sorted(self.system_properties().items())]
         return cmd + ["-jar", self.jar]
 
+    # -- bearer tokens --------------------------------------------------------------------
+
+    def _jwks(self):
+        numbers = self._signing_key.public_key().public_numbers()
+        return {"keys": [{"kty": "RSA", "kid": "specweave-test", "use": "sig", "alg": "RS256",
+                          "n": _b64(_int_bytes(numbers.n)), "e": _b64(_int_bytes(numbers.e))}]}
+
+    def _start_jwks(self):
+        body = json.dumps(self._jwks()).encode()
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_GET(self):  # noqa: N802 - http.server API
+                self.send_response(200)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            def log_message(self, *_args):
+                pass
+
+        self._jwks_server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        threading.Thread(target=self._jwks_server.serve_forever, daemon=True).start()
+
+    def token(self, subject="ci", expires_in=600, key=None):
+        """An RS256 JWT the registry accepts (signed with ``key`` instead, it must refuse it)."""
+        from cryptography.hazmat.primitives import hashes
+        from cryptography.hazmat.primitives.asymmetric import padding
+        now = int(time.time())
+        header = _b64(json.dumps({"alg": "RS256", "typ": "JWT", "kid": "specweave-test"}).encode())
+        claims = _b64(json.dumps({"sub": subject, "preferred_username": subject, "iss": "specweave-test",
+                                  "iat": now, "exp": now + expires_in}).encode())
+        signing_input = (header + "." + claims).encode()
+        signature = (key or self._signing_key).sign(signing_input, padding.PKCS1v15(),
+                                                    hashes.SHA256())
+        return header + "." + claims + "." + _b64(signature)
+
+    # -- process --------------------------------------------------------------------------
+
     def start(self, timeout=240):
         os.makedirs(self.workdir, exist_ok=True)
+        if self.bearer and self._jwks_server is None:
+            self._start_jwks()
         self._log = open(self.log_path, "ab")
         self.process = subprocess.Popen(self.command(), cwd=self.workdir, stdout=self._log,
                                         stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
@@ -115,6 +209,8 @@ class SchemaRegistry(object):
         return self
 
     def auth_header(self):
+        if self.bearer:
+            return {"Authorization": "Bearer " + self.token()}
         if not self.users:
             return {}
         user, password = sorted(self.users.items())[0]
@@ -148,8 +244,9 @@ class SchemaRegistry(object):
         if auth:
             headers.update(self.auth_header())
         req = Request(self.url + path, data=data, headers=headers, method=method)
+        context = ssl.create_default_context(cafile=self.cafile) if self.tls else None
         try:
-            with urlopen(req, timeout=timeout) as resp:
+            with urlopen(req, timeout=timeout, context=context) as resp:
                 status, raw = resp.status, resp.read()
         except HTTPError as exc:
             status, raw = exc.code, exc.read()
@@ -174,6 +271,10 @@ class SchemaRegistry(object):
         if self._log:
             self._log.close()
             self._log = None
+        if self._jwks_server is not None:
+            self._jwks_server.shutdown()
+            self._jwks_server.server_close()
+            self._jwks_server = None
         if self.own_workdir:
             shutil.rmtree(self.workdir, ignore_errors=True)
 

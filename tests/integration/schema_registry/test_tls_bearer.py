@@ -1,0 +1,92 @@
+"""schema_registry over HTTPS with a custom CA and OAuth bearer tokens, on a real Apicurio Registry.
+
+The registry serves HTTPS only (certificate from a per-run CA) and verifies RS256 bearer tokens
+itself (Quarkus OIDC against a JWKS document). Everything is read back with plain urllib.
+What cannot be tested here: client certificates (mutual TLS), see testbed/schema_registry.py.
+"""
+import json
+import uuid
+
+import pytest
+from cryptography.hazmat.primitives.asymmetric import rsa
+
+from testbed.ansible import run_module
+from testbed.schema_registry import SchemaRegistry
+
+
+@pytest.fixture(scope="module")
+def https_registry():
+    reg = SchemaRegistry(tls=True, bearer=True)
+    try:
+        reg.start()
+    except Exception:
+        reg.stop()
+        raise
+    yield reg
+    reg.stop()
+
+
+def run(reg, module, args, auth=True, **kwargs):
+    full = {"url": reg.url, "ca_path": reg.cafile}
+    if auth:
+        full["token"] = reg.token()
+    full.update(args)
+    return run_module(module, full, diff=True, **kwargs)
+
+
+def versions(reg, subject):
+    status, body = reg.request("GET", "/subjects/%s/versions" % subject)
+    return body if status == 200 else []
+
+
+def record(name):
+    return {"type": "record", "name": name, "namespace": "com.acme",
+            "fields": [{"name": "id", "type": "long"}]}
+
+
+def test_bearer_token_over_https_with_custom_ca(https_registry):
+    reg = https_registry
+    subject = "tls-%s-value" % uuid.uuid4().hex[:8]
+    token = reg.token()
+    args = {"subject": subject, "schema": record("Order"), "token": token}
+
+    created = run(reg, "schema_registry", args, verbosity=3)
+    assert created.get("failed") is not True, created.get("msg")
+    assert created["changed"] is True and created["version"] == 1, created
+    assert versions(reg, subject) == [1]
+    run_output = created["_run"].stdout + created["_run"].stderr
+    assert token not in run_output, "the bearer token leaked into the -vvv output"
+
+    again = run(reg, "schema_registry", args)
+    assert again["changed"] is False and again["version"] == 1, again
+
+    # token and CA from the documented environment variables
+    info = run(reg, "schema_registry_info", {"subjects": [subject], "url": reg.url}, auth=False,
+               env={"SCHEMA_REGISTRY_TOKEN": reg.token(), "SCHEMA_REGISTRY_CA_PATH": reg.cafile})
+    assert info.get("failed") is not True, info.get("msg")
+    assert [s["subject"] for s in info["subjects"]] == [subject], info["subjects"]
+
+
+def test_refused_tokens_and_untrusted_certificate(https_registry):
+    reg = https_registry
+    subject = "tls-refused-%s" % uuid.uuid4().hex[:8]
+    args = {"subject": subject, "schema": record("Refused"), "retries": 0}
+    foreign = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    cases = [
+        ("no token", {}),
+        ("token signed by another key", {"token": reg.token(key=foreign)}),
+        ("expired token", {"token": reg.token(expires_in=-300)}),
+    ]
+    for label, extra in cases:
+        result = run(reg, "schema_registry", dict(args, **extra), auth=False)
+        assert result.get("failed") is True and result.get("status") == 401, (label, result)
+        assert "HTTP 401" in result["msg"], (label, result["msg"])
+
+    # the registry's certificate is not trusted without the CA: a TLS error, said as such
+    untrusted = run(reg, "schema_registry", dict(args, ca_path=None))
+    assert untrusted.get("failed") is True, untrusted
+    assert "CERTIFICATE_VERIFY_FAILED" in untrusted["msg"] or "certificate" in untrusted["msg"].lower(), \
+        untrusted["msg"]
+    assert versions(reg, subject) == []
+    status, subjects = reg.request("GET", "/subjects")
+    assert status == 200 and subject not in subjects, json.dumps(subjects)[:200]
