@@ -447,8 +447,14 @@ def subject_items(params, subject_keys):
         item = dict(defaults)
         item.update(dict((k, v) for k, v in entry.items() if v is not None))
         items.append(item)
-    names = [item["subject"] for item in items]
-    duplicates = sorted(set(name for name in names if names.count(name) > 1))
+    seen = set()
+    duplicates = set()
+    for item in items:
+        name = item["subject"]
+        if name in seen:
+            duplicates.add(name)
+        seen.add(name)
+    duplicates = sorted(duplicates)
     if duplicates:
         raise ValueError("subjects listed more than once: %s" % ", ".join(duplicates))
     for item in items:

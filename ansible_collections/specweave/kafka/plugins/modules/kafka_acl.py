@@ -87,6 +87,14 @@ options:
     type: str
     choices: [present, absent]
     default: present
+  return_acls:
+    description:
+      - Also return RV(acls), every declared ACL (and in exclusive mode every ACL inside the
+        scope) as it is after the task.
+      - Off by default so that a task over thousands of bindings returns only what changed
+        (RV(created), RV(deleted)); the diff is exact either way.
+    type: bool
+    default: false
   exclusive:
     description:
       - Exclusive mode, only with O(state=present). Existing ACLs inside the scope given here
@@ -216,11 +224,15 @@ acls:
   description:
     - The declared ACLs and, in exclusive mode, every ACL inside the scope, as they are after
       the task (predicted in check mode). Same shape as RV(created).
-  returned: always
+  returned: when O(return_acls=true)
   type: list
   elements: dict
 """
 
+from ansible_collections.specweave.kafka.plugins.module_utils.batch_options import (
+    ItemSpec,
+    check_items,
+)
 from ansible_collections.specweave.kafka.plugins.module_utils.kafka_common import KafkaModule
 from ansible_collections.specweave.kafka.plugins.module_utils.kafka_acl import (
     AclValidationError,
@@ -251,18 +263,25 @@ def _line(acl):
         acl.resource_name, acl.host)
 
 
+# The keys of each O(acls) item. Checked by check_items() rather than as argument_spec options:
+# AnsibleModule's per-element validation of thousands of bindings costs more than the Kafka
+# requests of the whole task.
+ACL_OPTIONS = ItemSpec(dict(
+    principal=dict(type="str", required=True),
+    host=dict(type="str", default="*"),
+    resource_type=dict(type="str", required=True, choices=RESOURCE_TYPES),
+    resource_name=dict(type="str"),
+    pattern_type=dict(type="str", default="literal", choices=["literal", "prefixed"]),
+    operations=dict(type="list", elements="str", required=True),
+    permission=dict(type="str", default="allow", choices=["allow", "deny"]),
+))
+
+
 def main():
     argument_spec = dict(
-        acls=dict(type="list", elements="dict", required=True, options=dict(
-            principal=dict(type="str", required=True),
-            host=dict(type="str", default="*"),
-            resource_type=dict(type="str", required=True, choices=RESOURCE_TYPES),
-            resource_name=dict(type="str"),
-            pattern_type=dict(type="str", default="literal", choices=["literal", "prefixed"]),
-            operations=dict(type="list", elements="str", required=True),
-            permission=dict(type="str", default="allow", choices=["allow", "deny"]),
-        )),
+        acls=dict(type="list", elements="dict", required=True),
         state=dict(type="str", default="present", choices=["present", "absent"]),
+        return_acls=dict(type="bool", default=False),
         exclusive=dict(type="dict", options=dict(
             principals=dict(type="list", elements="str"),
             resources=dict(type="list", elements="dict", options=dict(
@@ -278,8 +297,12 @@ def main():
     params = km.params
     state = params["state"]
 
+    items, problems = check_items(params["acls"], ACL_OPTIONS, "acls")
+    if problems:
+        km.fail_json(msg="Invalid ACLs, nothing was changed: %s" % "; ".join(problems[:20]),
+                     problems=problems)
     try:
-        desired = expand_bindings(params["acls"])
+        desired = expand_bindings(items)
         scope = parse_scope(params["exclusive"])
     except AclValidationError as exc:
         km.fail_json(msg="Invalid ACLs, nothing was changed: %s" % exc)
@@ -294,16 +317,18 @@ def main():
     current = set(acl for acl in (from_kafka_acl(item) for item in found) if acl is not None)
 
     to_create, to_delete = compute_changes(desired, current, state, scope)
-    before = relevant(current, desired, scope)
-    after_set = (current | set(to_create)) - set(to_delete)
-    after = relevant(after_set, desired, scope)
     changed = bool(to_create or to_delete)
     result = dict(
         changed=changed,
         created=[acl_to_dict(acl) for acl in to_create],
         deleted=[acl_to_dict(acl) for acl in to_delete],
-        acls=[acl_to_dict(acl) for acl in after],
     )
+    if params["return_acls"] or module._diff:
+        before = relevant(current, desired, scope)
+        after_set = (current | set(to_create)) - set(to_delete)
+        after = relevant(after_set, desired, scope)
+    if params["return_acls"]:
+        result["acls"] = [acl_to_dict(acl) for acl in after]
     if module._diff:
         result["diff"] = dict(before="\n".join(_line(acl) for acl in before) + "\n",
                               after="\n".join(_line(acl) for acl in after) + "\n")

@@ -215,7 +215,11 @@ EXAMPLES = r"""
 
 RETURN = r"""
 topics:
-  description: One entry per topic the task touched or checked, in the order given.
+  description:
+    - One entry per topic created, updated, deleted or failed (or that would be, in check mode),
+      in the order given.
+    - Topics already in the desired state are only listed by name in RV(unchanged), so a re-run
+      over thousands of topics returns a small result.
   returned: always
   type: list
   elements: dict
@@ -228,7 +232,7 @@ topics:
       description: What happened (or would happen in check mode).
       type: str
       sample: updated
-      choices: [created, updated, deleted, unchanged, failed]
+      choices: [created, updated, deleted, failed]
     changes:
       description: Human readable list of the changes.
       type: list
@@ -291,6 +295,7 @@ reassignment:
     progress: [{"seconds": 0.2, "done": 2, "pending": 4}]
 """
 
+from ansible_collections.specweave.kafka.plugins.module_utils.batch_options import check_items
 from ansible_collections.specweave.kafka.plugins.module_utils.kafka_common import KafkaModule
 from ansible_collections.specweave.kafka.plugins.module_utils.kafka_topic import (
     TOPIC_CONFIG_TYPES,
@@ -311,16 +316,22 @@ from ansible_collections.specweave.kafka.plugins.module_utils.kafka_topic import
 )
 
 
+# The keys of each O(topics) item. Checked by check_items() rather than as argument_spec
+# options: AnsibleModule's per-element validation of a list of thousands costs more than the
+# Kafka requests of the whole task.
+TOPIC_OPTIONS = dict(
+    name=dict(type="str", required=True),
+    partitions=dict(type="int"),
+    replication_factor=dict(type="int"),
+    config=dict(type="dict"),
+    state=dict(type="str", choices=["present", "absent"]),
+)
+
+
 def argument_spec():
     return dict(
         name=dict(type="str", aliases=["topic"]),
-        topics=dict(type="list", elements="dict", options=dict(
-            name=dict(type="str", required=True),
-            partitions=dict(type="int"),
-            replication_factor=dict(type="int"),
-            config=dict(type="dict"),
-            state=dict(type="str", choices=["present", "absent"]),
-        )),
+        topics=dict(type="list", elements="dict"),
         partitions=dict(type="int"),
         replication_factor=dict(type="int"),
         config=dict(type="dict"),
@@ -338,17 +349,23 @@ def argument_spec():
 
 
 def summarise(plan, outcomes=None):
+    """Per-topic results. Topics already in the desired state are only named in ``unchanged``:
+    a converge of thousands of topics returns (and Ansible scrubs and ships) what changed."""
     result = dict(topics=[], created=[], updated=[], deleted=[], unchanged=[], failed={})
+    outcomes = outcomes or {}
     for record in plan["topics"]:
-        entry = dict(name=record["name"], action=record["action"], changes=record["changes"])
-        problems = (outcomes or {}).get(record["name"], {}).get("failed")
+        name = record["name"]
+        problems = outcomes[name].get("failed") if name in outcomes else None
         if problems:
-            entry["action"] = "failed"
-            entry["error"] = "; ".join(problems)
-            result["failed"][record["name"]] = entry["error"]
-        else:
-            result[record["action"]].append(record["name"])
-        result["topics"].append(entry)
+            error = "; ".join(problems)
+            result["failed"][name] = error
+            result["topics"].append(dict(name=name, action="failed", changes=record["changes"],
+                                         error=error))
+            continue
+        result[record["action"]].append(name)
+        if record["action"] != "unchanged":
+            result["topics"].append(dict(name=name, action=record["action"],
+                                         changes=record["changes"]))
     return result
 
 
@@ -372,6 +389,10 @@ def main():
     problems = scope_problems(params)
     if params["reassignment_timeout"] < 0:
         problems.append("reassignment_timeout must be 0 or more seconds")
+    if params["topics"] is not None:
+        items, item_problems = check_items(params["topics"], TOPIC_OPTIONS, "topics")
+        problems.extend(item_problems)
+        params = dict(params, topics=items)
     try:
         desired = desired_topics(params)
     except TopicValidationError as exc:

@@ -270,6 +270,10 @@ diff:
 from concurrent.futures import ThreadPoolExecutor
 
 from ansible.module_utils.basic import AnsibleModule
+from ansible_collections.specweave.kafka.plugins.module_utils.batch_options import (
+    ItemSpec,
+    check_items,
+)
 from ansible_collections.specweave.kafka.plugins.module_utils.schema_registry import (
     COMPATIBILITY_LEVELS,
     SCHEMA_REGISTRY_MUTUALLY_EXCLUSIVE,
@@ -297,22 +301,27 @@ SUBJECT_KEYS = ["subject", "schema", "schema_file", "schema_type", "references",
                 "compatibility", "state", "permanent"]
 
 
+# The keys of each O(subjects) item. Checked by check_items() rather than as argument_spec
+# options: AnsibleModule's per-element validation of hundreds of items costs more than it should.
+SUBJECT_OPTIONS = ItemSpec(dict(
+    subject=dict(type="str", required=True),
+    schema=dict(type="raw"),
+    schema_file=dict(type="path"),
+    schema_type=dict(type="str", choices=SCHEMA_TYPES),
+    references=dict(type="list", elements="dict"),
+    normalize=dict(type="bool"),
+    compatibility=dict(type="str", choices=COMPATIBILITY_LEVELS + [UNSET_COMPATIBILITY]),
+    state=dict(type="str", choices=["present", "absent"]),
+    permanent=dict(type="bool"),
+))
+
+
 def argument_spec():
     levels = COMPATIBILITY_LEVELS + [UNSET_COMPATIBILITY]
     spec = schema_registry_argument_spec()
     spec.update(
         subject=dict(type="str"),
-        subjects=dict(type="list", elements="dict", options=dict(
-            subject=dict(type="str", required=True),
-            schema=dict(type="raw"),
-            schema_file=dict(type="path"),
-            schema_type=dict(type="str", choices=SCHEMA_TYPES),
-            references=dict(type="list", elements="dict"),
-            normalize=dict(type="bool"),
-            compatibility=dict(type="str", choices=levels),
-            state=dict(type="str", choices=["present", "absent"]),
-            permanent=dict(type="bool"),
-        )),
+        subjects=dict(type="list", elements="dict"),
         schema=dict(type="raw"),
         schema_file=dict(type="path"),
         schema_type=dict(type="str", choices=SCHEMA_TYPES, default="AVRO"),
@@ -512,6 +521,12 @@ def main():
         required_one_of=[("subject", "subjects", "global_compatibility")],
     )
     params = module.params
+    if params["subjects"] is not None:
+        checked, problems = check_items(params["subjects"], SUBJECT_OPTIONS, "subjects")
+        if problems:
+            module.fail_json(msg="Invalid subjects, nothing was changed: %s"
+                             % "; ".join(problems[:20]), problems=problems)
+        params = dict(params, subjects=checked)
     try:
         items = subject_items(params, SUBJECT_KEYS)
     except ValueError as exc:
