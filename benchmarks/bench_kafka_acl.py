@@ -1,35 +1,79 @@
 """Benchmark: converge 5,000 ACL bindings in one kafka_acl task against the secured broker.
 
-In one run, against one secured single-node broker (testbed.secure.SecureKafkaCluster):
+In one run, against one secured single-node broker (testbed.secure.SecureKafkaCluster,
+SASL_SSL + SCRAM-SHA-512, StandardAuthorizer), per round and on fresh principals:
 
-  (a) create   kafka_acl with 5,000 bindings (one operation each) on an empty principal
-  (b) no-op    the same task again (nothing to do)
+  (a) create   5,000 bindings (one operation each) for a principal without ACLs
+  (b) no-op    the same bindings again (nothing to do)
 
-and, as the practical limit, the direct kafka-python calls doing the same work with the same
-admin connection settings: (a) DescribeAcls + CreateAcls, (b) DescribeAcls + set comparison.
-The module is timed inside its process (one Ansible task in a playbook, task duration from the
-json callback) and end to end (ansible-playbook wall time); the limit includes connecting.
+Each step is measured three ways:
 
-    .venv/bin/python benchmarks/bench_kafka_acl.py [--count 5000]
+  limit    the practical limit: a hand-written kafka-python script, run as a fresh Python
+           process like the module, reading the same 5,000 bindings from a JSON file: connect
+           (TLS + SCRAM), one DescribeAcls for the principal, set comparison, CreateAcls
+           (chunked like the module). It includes interpreter start, imports, connect and auth.
+  module   the module process alone, the way Ansible runs it on the target: a fresh Python
+           process executing kafka_acl.py with its arguments as JSON (same inclusions, plus
+           argument validation and the result Ansible scrubs for no_log values).
+  task     the same converge through ansible-playbook (one task), as the task duration of the
+           json callback and as the ansible-playbook wall time: the controller's fixed cost
+           (start-up, templating 5,000 arguments, shipping and post-processing the result).
+
+The ratio target (<= 1.5) is module / limit. The in-process limit (connect + requests only,
+interpreter already warm) is printed too, for reference. Best of ``--rounds`` per figure, with
+the range over the rounds.
+
+    .venv/bin/python benchmarks/bench_kafka_acl.py [--count 5000] [--rounds 3] [--no-ansible]
 """
 import argparse
-import json
 import os
+import shutil
 import sys
 import tempfile
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
-from kafka import KafkaAdminClient  # noqa: E402
-from kafka.admin import (ACL, ACLFilter, ACLOperation, ACLPermissionType,  # noqa: E402
-                         ACLResourcePatternType, ResourcePattern, ResourcePatternFilter,
-                         ResourceType)
-
-from testbed.ansible import run_playbook  # noqa: E402
+from benchmarks.benchlib import (Best, cache_dir, floor_process, limit_process,  # noqa: E402
+                                 module_process, playbook_task, python_start)
 from testbed.secure import SecureKafkaCluster  # noqa: E402
 
 ENV = {"ANSIBLE_COLLECTIONS_SCAN_SYS_PATH": "true"}
+
+LIMIT_SCRIPT = r"""
+import json, sys, time
+from kafka import KafkaAdminClient
+from kafka.admin import (ACL, ACLFilter, ACLOperation, ACLPermissionType, ACLResourcePatternType,
+                         ResourcePattern, ResourcePatternFilter, ResourceType)
+job = json.load(open(sys.argv[1]))
+started = time.perf_counter()
+admin = KafkaAdminClient(request_timeout_ms=60000, **job["admin"])
+principal = job["principal"]
+found, _ = admin.describe_acls(ACLFilter(
+    principal=principal, host=None, operation=ACLOperation.ANY,
+    permission_type=ACLPermissionType.ANY,
+    resource_pattern=ResourcePatternFilter(ResourceType.ANY, None, ACLResourcePatternType.ANY)))
+have = set((a.principal, a.host, a.resource_pattern.resource_type.name,
+            a.resource_pattern.resource_name, a.resource_pattern.pattern_type.name,
+            a.operation.name, a.permission_type.name) for a in found)
+missing = []
+for b in job["bindings"]:
+    for op in b["operations"]:
+        key = (b["principal"], "*", b["resource_type"].upper(), b["resource_name"], "LITERAL",
+               op.upper(), "ALLOW")
+        if key not in have:
+            missing.append(ACL(b["principal"], "*", ACLOperation[op.upper()],
+                               ACLPermissionType.ALLOW,
+                               ResourcePattern(ResourceType[b["resource_type"].upper()],
+                                               b["resource_name"],
+                                               ACLResourcePatternType.LITERAL)))
+if job["create"]:
+    for start in range(0, len(missing), 5000):
+        outcome = admin.create_acls(missing[start:start + 5000])
+        assert not outcome["failed"], outcome["failed"][:3]
+admin.close()
+print(json.dumps(dict(missing=len(missing), inner=time.perf_counter() - started)))
+"""
 
 
 def bindings(principal, count):
@@ -37,124 +81,128 @@ def bindings(principal, count):
                  operations=["write" if i % 2 else "read"]) for i in range(count)]
 
 
-def run_task(cluster, workdir, acls):
-    play = [{"hosts": "localhost", "gather_facts": False, "connection": "local",
-             "tasks": [{"specweave.kafka.kafka_acl": dict(
-                 cluster.module_args(), acls=acls, request_timeout_ms=60000)}]}]
-    path = os.path.join(workdir, "bench.yml")
-    with open(path, "w") as handle:
-        json.dump(play, handle)
-    started = time.perf_counter()
-    run = run_playbook(path, env=ENV)
-    wall = time.perf_counter() - started
-    task = run.data["plays"][0]["tasks"][0]
-    result = task["hosts"]["localhost"]
-    if result.get("failed"):
-        raise RuntimeError(result.get("msg"))
-    duration = task["task"]["duration"]
-    from datetime import datetime
-    parse = lambda s: datetime.strptime(s.rstrip("Z"), "%Y-%m-%dT%H:%M:%S.%f")  # noqa: E731
-    task_time = (parse(duration["end"]) - parse(duration["start"])).total_seconds()
-    return result, task_time, wall
-
-
-def run_module_alone(cluster, workdir, acls):
-    """The module process alone (no Ansible controller): python -m <module> <args file>."""
-    import subprocess
-    args_path = os.path.join(workdir, "args.json")
-    with open(args_path, "w") as handle:
-        json.dump({"ANSIBLE_MODULE_ARGS": dict(cluster.module_args(), acls=acls,
-                                                request_timeout_ms=60000)}, handle)
-    repo = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-    started = time.perf_counter()
-    proc = subprocess.run([sys.executable, "-m",
-                           "ansible_collections.specweave.kafka.plugins.modules.kafka_acl",
-                           args_path], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                          env=dict(os.environ, PYTHONPATH=repo), check=False)
-    elapsed = time.perf_counter() - started
-    result = json.loads(proc.stdout)
-    if result.get("failed"):
-        raise RuntimeError(result.get("msg"))
-    return result, elapsed
-
-
-def principal_filter(principal):
-    return ACLFilter(principal=principal, host=None, operation=ACLOperation.ANY,
-                     permission_type=ACLPermissionType.ANY,
-                     resource_pattern=ResourcePatternFilter(ResourceType.ANY, None,
-                                                            ACLResourcePatternType.ANY))
-
-
-def direct(cluster, principal, count, create):
-    """The limit: connect, one DescribeAcls, compare, CreateAcls (chunked like the module)."""
-    started = time.perf_counter()
+def delete_all(cluster, principals):
+    from kafka import KafkaAdminClient
+    from kafka.admin import (ACLFilter, ACLOperation, ACLPermissionType,
+                             ACLResourcePatternType, ResourcePatternFilter, ResourceType)
     admin = KafkaAdminClient(request_timeout_ms=60000, **cluster.admin_config())
-    found, _ = admin.describe_acls(principal_filter(principal))
-    have = set((a.resource_pattern.resource_name, a.operation.name) for a in found)
-    wanted = [ACL(principal, "*", ACLOperation.WRITE if i % 2 else ACLOperation.READ,
-                  ACLPermissionType.ALLOW,
-                  ResourcePattern(ResourceType.TOPIC, "bench-%05d" % i,
-                                  ACLResourcePatternType.LITERAL)) for i in range(count)]
-    missing = [a for a in wanted
-               if (a.resource_pattern.resource_name, a.operation.name) not in have]
-    if create:
-        for start in range(0, len(missing), 5000):
-            outcome = admin.create_acls(missing[start:start + 5000])
-            assert not outcome["failed"], outcome["failed"][:3]
-    admin.close()
-    return time.perf_counter() - started, len(missing)
-
-
-def delete_all(cluster, principal):
-    admin = KafkaAdminClient(request_timeout_ms=60000, **cluster.admin_config())
-    admin.delete_acls([principal_filter(principal)])
-    admin.close()
+    try:
+        admin.delete_acls([ACLFilter(principal=p, host=None, operation=ACLOperation.ANY,
+                                     permission_type=ACLPermissionType.ANY,
+                                     resource_pattern=ResourcePatternFilter(
+                                         ResourceType.ANY, None, ACLResourcePatternType.ANY))
+                           for p in principals])
+    finally:
+        admin.close()
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--count", type=int, default=5000)
-    args = parser.parse_args()
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--no-ansible", action="store_true",
+                        help="skip the ansible-playbook measurements")
+    options = parser.parse_args()
+    workdir = tempfile.mkdtemp(prefix="acl-", dir=cache_dir("bench"))
     cluster = SecureKafkaCluster(size=1)
+    print("starting a secured single-node broker ...", flush=True)
     cluster.start(timeout=300)
+    figures = Best()
+    args = dict(cluster.module_args(), request_timeout_ms=60000)
+    admin = cluster.admin_config()
     try:
-        with tempfile.TemporaryDirectory() as workdir:
-            module_principal, direct_principal = "User:bench-module", "User:bench-direct"
-            acls = bindings(module_principal, args.count)
-            created, create_task, create_wall = run_task(cluster, workdir, acls)
-            assert created["changed"] and len(created["created"]) == args.count
-            noop, noop_task, noop_wall = run_task(cluster, workdir, acls)
-            assert not noop["changed"]
-            alone_principal = "User:bench-alone"
-            alone_acls = bindings(alone_principal, args.count)
-            created, create_alone = run_module_alone(cluster, workdir, alone_acls)
-            assert created["changed"] and len(created["created"]) == args.count
-            noop, noop_alone = run_module_alone(cluster, workdir, alone_acls)
-            assert not noop["changed"]
-            delete_all(cluster, alone_principal)
-            limit_create, n = direct(cluster, direct_principal, args.count, create=True)
-            assert n == args.count
-            limit_noop, n = direct(cluster, direct_principal, args.count, create=False)
-            assert n == 0
-            delete_all(cluster, module_principal)
-            delete_all(cluster, direct_principal)
+        # Warm the broker up (JIT, authorizer) outside the measurements.
+        for create in (True, False):
+            limit_process(workdir, "acl", LIMIT_SCRIPT, dict(
+                admin=admin, principal="User:bench-warmup",
+                bindings=bindings("User:bench-warmup", options.count), create=create))
+        delete_all(cluster, ["User:bench-warmup"])
+        for round_ in range(options.rounds):
+            tag = "%d-%d" % (os.getpid(), round_)
+            mod_p, lim_p, ans_p = ("User:bench-%s-%s" % (side, tag)
+                                   for side in ("module", "limit", "ansible"))
+            for step, create in (("create", True), ("no-op", False)):
+                expected = options.count if create else 0
+
+                def run_module():
+                    data, result = module_process(workdir, "kafka_acl", dict(
+                        args, acls=bindings(mod_p, options.count)))
+                    if result["changed"] is not create or len(result["created"]) != expected:
+                        raise RuntimeError("(%s) module: changed=%s, %d created, expected %d"
+                                           % (step, result["changed"], len(result["created"]),
+                                              expected))
+                    figures.add(("module", step), data["wall"])
+                    figures.add(("module cpu", step), data["cpu"])
+                    figures.add(("module peak", step), data["peak_mb"])
+
+                def run_limit():
+                    data, answer = limit_process(workdir, "acl", LIMIT_SCRIPT, dict(
+                        admin=admin, principal=lim_p, bindings=bindings(lim_p, options.count),
+                        create=create))
+                    if answer["missing"] != expected:
+                        raise RuntimeError("(%s) limit found %d missing, expected %d"
+                                           % (step, answer["missing"], expected))
+                    figures.add(("limit", step), data["wall"])
+                    figures.add(("limit cpu", step), data["cpu"])
+                    figures.add(("limit in-process", step), answer["inner"])
+
+                # alternate which side goes first, so neither always meets a fresher broker
+                for run in ((run_module, run_limit) if round_ % 2 == 0
+                            else (run_limit, run_module)):
+                    run()
+                if not options.no_ansible:
+                    result, task, wall = playbook_task(
+                        workdir, "kafka_acl", dict(args, acls=bindings(ans_p, options.count)),
+                        env=ENV)
+                    if result["changed"] is not create:
+                        raise RuntimeError("(%s) task changed=%s" % (step, result["changed"]))
+                    figures.add(("task", step), task)
+                    figures.add(("wall", step), wall)
+                print("  round %d %-7s module %.2fs  limit %.2fs%s" % (
+                    round_ + 1, step, figures.values[("module", step)][-1],
+                    figures.values[("limit", step)][-1],
+                    "" if options.no_ansible else "  task %.2fs  ansible-playbook %.2fs" % (
+                        figures.values[("task", step)][-1], figures.values[("wall", step)][-1])),
+                    flush=True)
+            figures.add("floor", floor_process(workdir, "kafka_acl", dict(
+                args, acls=bindings(mod_p, options.count)))["wall"])
+            delete_all(cluster, [mod_p, lim_p, ans_p])
+        start = python_start()
     finally:
         cluster.stop()
+        shutil.rmtree(workdir, ignore_errors=True)
 
-    print("kafka_acl benchmark: %d bindings, secured single-node broker (SASL_SSL, SCRAM-SHA-512)"
-          % args.count)
-    print("%-8s %10s %10s %10s %10s %12s %12s %12s" % (
-        "step", "limit (s)", "module (s)", "task (s)", "wall (s)", "ratio module",
-        "ratio task", "ratio wall"))
-    for name, limit, alone, task, wall in (
-            ("create", limit_create, create_alone, create_task, create_wall),
-            ("no-op", limit_noop, noop_alone, noop_task, noop_wall)):
-        print("%-8s %10.2f %10.2f %10.2f %10.2f %12.2f %12.2f %12.2f" % (
-            name, limit, alone, task, wall, alone / limit, task / limit, wall / limit))
-    print("limit: direct kafka-python calls (connect, DescribeAcls, CreateAcls). module: the "
-          "module process alone. task: the Ansible task (controller templating of the 5,000 "
-          "arguments and result handling included). wall: ansible-playbook end to end. "
-          "Target ratio <= 1.5.")
+    print()
+    print("kafka_acl, %d bindings, secured single-node KRaft (SASL_SSL, SCRAM-SHA-512), "
+          "best of %d round(s) [range]" % (options.count, options.rounds))
+    print("%-8s %-18s %-18s %8s %-18s %-18s %-18s" % (
+        "step", "limit s", "module s", "ratio", "module cpu s", "task s", "playbook s"))
+    for step in ("create", "no-op"):
+        limit, module = figures.best(("limit", step)), figures.best(("module", step))
+        ratios = [m / l for m, l in zip(figures.values[("module", step)],
+                                        figures.values[("limit", step)])]
+        print("%-8s %-18s %-18s %8.2f %-18s %-18s %-18s" % (
+            step, "%.2f [%s]" % (limit, figures.spread(("limit", step))),
+            "%.2f [%s]" % (module, figures.spread(("module", step))), module / limit,
+            "%.2f" % figures.best(("module cpu", step)),
+            "-" if options.no_ansible else "%.2f" % figures.best(("task", step)),
+            "-" if options.no_ansible else "%.2f" % figures.best(("wall", step))))
+        print("%-8s ratio per round: %s; limit in-process (connect + requests) %.2f s, "
+              "limit cpu %.2f s, module peak %.0f MB" % (
+                  "", ", ".join("%.2f" % r for r in ratios),
+                  figures.best(("limit in-process", step)), figures.best(("limit cpu", step)),
+                  max(figures.values[("module peak", step)])))
+    floor = figures.best("floor")
+    print("Ansible's fixed cost in the module process for these arguments (null module: "
+          "imports, AnsibleModule argument parsing, exit_json echoing and scrubbing the "
+          "arguments): %.2f s [%s]; bare interpreter start %.2f s" % (
+              floor, figures.spread("floor"), start))
+    for step in ("create", "no-op"):
+        print("  %-7s ratio without Ansible's fixed cost (module - floor + start) / limit: %.2f"
+              % (step, (figures.best(("module", step)) - floor + start)
+                 / figures.best(("limit", step))))
+    print("ratio = module / limit, both fresh processes (interpreter, imports, TLS + SCRAM "
+          "connect, requests). task/playbook: through ansible-playbook. Target ratio <= 1.5.")
 
 
 if __name__ == "__main__":

@@ -30,6 +30,7 @@ import time
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, REPO)
 
+from benchmarks.benchlib import floor_process, python_start  # noqa: E402
 from testbed.kafka import KafkaCluster  # noqa: E402
 
 MODULE = os.path.join(REPO, "ansible_collections", "specweave", "kafka", "plugins", "modules",
@@ -140,6 +141,7 @@ def main():
     cluster.start()
     rows = {}
     peaks = []
+    floors = []
     try:
         for round_ in range(options.repeat):
             mod_names = ["bench.mod%d.t%04d" % (round_, i) for i in range(options.topics)]
@@ -216,7 +218,10 @@ def main():
                                stdout=subprocess.DEVNULL, check=True, env=env)
                 rows.setdefault("b-ansible", ("(b) via ansible-playbook",
                                               time.time() - started, rows["b"][2]))
+            floor = floor_process(workdir, "kafka_topic", dict(base, topics=topics_arg(configs)))
+            floors.append(floor["wall"])
             admin_cleanup(cluster, mod_names + lim_names + dry_names)
+        start = python_start()
     finally:
         cluster.stop()
         shutil.rmtree(workdir, ignore_errors=True)
@@ -231,6 +236,9 @@ def main():
                                               else label, module_s, limit_s,
                                               module_s / limit_s))
     print("module peak memory (max RSS): %.0f MB (target <= 150 MB)" % max(peaks))
+    print("Ansible's fixed cost in the module process for these arguments (null module: imports, "
+          "AnsibleModule argument parsing, exit_json echoing the arguments): %.2f s; bare "
+          "interpreter start %.2f s" % (min(floors), start))
 
 
 def settle(cluster, names, timeout=1800):

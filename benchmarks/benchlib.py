@@ -1,0 +1,166 @@
+"""Helpers shared by the benchmarks: run a module or a limit script as a fresh process.
+
+Both sides of every ratio are measured the same way: a new Python process (interpreter start,
+imports, connecting/authenticating and the requests all included), timed from outside, with the
+child's peak memory (max RSS). The module process is what Ansible runs on the target for a task
+(the module file executed with its arguments as JSON, no controller); the controller's own cost
+(ansible-playbook start, templating the arguments, result handling) is measured separately.
+"""
+import json
+import os
+import subprocess
+import sys
+import time
+
+REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+MODULES = os.path.join(REPO, "ansible_collections", "specweave", "kafka", "plugins", "modules")
+
+WRAPPER = r"""
+import os, resource, subprocess, sys, time, json
+started = time.perf_counter()
+proc = subprocess.run(sys.argv[1:], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+wall = time.perf_counter() - started
+usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+sys.stdout.write(json.dumps(dict(wall=wall, peak_mb=usage.ru_maxrss / 1024.0,
+                                 cpu=usage.ru_utime + usage.ru_stime, rc=proc.returncode,
+                                 out=proc.stdout.decode(), err=proc.stderr.decode()[-3000:])))
+"""
+
+
+def cache_dir(*parts):
+    base = os.environ.get("SPECWEAVE_CACHE") or os.path.expanduser("~/.cache/specweave-kafka")
+    path = os.path.join(base, *parts)
+    os.makedirs(path, exist_ok=True)
+    return path
+
+
+def measure(cmd, env=None):
+    """Wall time, CPU time and peak RSS (MB) of ``cmd`` run as a child, measured by a wrapper."""
+    proc = subprocess.run([sys.executable, "-c", WRAPPER] + cmd, stdout=subprocess.PIPE,
+                          env=env, check=True)
+    data = json.loads(proc.stdout.decode())
+    if data["rc"] != 0:
+        raise RuntimeError("%s failed (%d):\n%s\n%s" % (" ".join(cmd[:3]), data["rc"],
+                                                         data["out"][-3000:], data["err"]))
+    return data
+
+
+def module_process(workdir, module, args):
+    """Run ``module`` the way Ansible runs it on the target: a fresh Python process executing
+    the module file with ``{"ANSIBLE_MODULE_ARGS": args}``. Returns (measurement, result)."""
+    path = os.path.join(workdir, "args-%s.json" % module)
+    with open(path, "w") as handle:
+        json.dump({"ANSIBLE_MODULE_ARGS": args}, handle)
+    env = dict(os.environ)
+    env["PYTHONPATH"] = REPO + os.pathsep + env.get("PYTHONPATH", "")
+    try:
+        data = measure([sys.executable, os.path.join(MODULES, module + ".py"), path], env=env)
+    except RuntimeError as exc:
+        text = str(exc)
+        if '"msg"' in text:
+            start = text.find("{")
+            end = text.rfind("}")
+            try:
+                raise RuntimeError("%s failed: %s" % (module, json.loads(text[start:end + 1])
+                                                      .get("msg")))
+            except ValueError:
+                pass
+        raise
+    result = json.loads(data["out"][data["out"].find("{"):])
+    if result.get("failed"):
+        raise RuntimeError("%s failed: %s" % (module, result.get("msg")))
+    return data, result
+
+
+FLOOR = r"""
+import runpy, sys
+# Ansible's own cost for these arguments, without the Kafka client: imports of the module and
+# ansible.module_utils, AnsibleModule's parsing and validation of the arguments, exit_json with
+# the arguments echoed back (invocation) and scrubbed for no_log values.
+sys.modules["kafka"] = None
+from ansible.module_utils import basic
+original = basic.AnsibleModule.__init__
+def init(self, *args, **kwargs):
+    original(self, *args, **kwargs)
+    self.exit_json(changed=False)
+basic.AnsibleModule.__init__ = init
+sys.argv = sys.argv[1:]
+runpy.run_path(sys.argv[0], run_name="__main__")
+"""
+
+
+def floor_process(workdir, module, args):
+    """Ansible's fixed cost for ``args``: the module's file run like module_process(), but
+    stopping right after AnsibleModule has parsed the arguments (exit_json(changed=False),
+    which echoes and scrubs them), with the Kafka client import disabled."""
+    path = os.path.join(workdir, "args-floor-%s.json" % module)
+    with open(path, "w") as handle:
+        json.dump({"ANSIBLE_MODULE_ARGS": args}, handle)
+    env = dict(os.environ)
+    env["PYTHONPATH"] = REPO + os.pathsep + env.get("PYTHONPATH", "")
+    data = measure([sys.executable, "-c", FLOOR, os.path.join(MODULES, module + ".py"), path],
+                   env=env)
+    if '"changed": false' not in data["out"]:
+        raise RuntimeError("floor of %s did not exit as expected: %s" % (module,
+                                                                        data["out"][-500:]))
+    return data
+
+
+def python_start():
+    """Wall time of a bare interpreter start (python -c pass), best of three."""
+    return min(measure([sys.executable, "-c", "pass"])["wall"] for _ in range(3))
+
+
+def limit_process(workdir, name, script, job):
+    """Run a hand-written limit ``script`` (source text) in a fresh Python process with
+    ``job`` (JSON) as its argument. The script prints a JSON answer. Returns (measurement, answer)."""
+    script_path = os.path.join(workdir, "limit-%s.py" % name)
+    with open(script_path, "w") as handle:
+        handle.write(script)
+    job_path = os.path.join(workdir, "job-%s.json" % name)
+    with open(job_path, "w") as handle:
+        json.dump(job, handle)
+    data = measure([sys.executable, script_path, job_path])
+    out = data["out"].strip()
+    return data, (json.loads(out.splitlines()[-1]) if out else None)
+
+
+def playbook_task(workdir, module, args, env=None):
+    """One task of ``module`` through ansible-playbook. Returns (result, task seconds, wall)."""
+    from datetime import datetime
+    sys.path.insert(0, REPO)
+    from testbed.ansible import run_playbook
+    play = [{"hosts": "localhost", "gather_facts": False, "connection": "local",
+             "tasks": [{"specweave.kafka." + module: args}]}]
+    path = os.path.join(workdir, "bench-%s.yml" % module)
+    with open(path, "w") as handle:
+        json.dump(play, handle)
+    started = time.perf_counter()
+    run = run_playbook(path, env=env)
+    wall = time.perf_counter() - started
+    task = run.data["plays"][0]["tasks"][0]
+    result = task["hosts"]["localhost"]
+    if result.get("failed"):
+        raise RuntimeError("%s task failed: %s" % (module, result.get("msg")))
+    duration = task["task"]["duration"]
+
+    def parse(stamp):
+        return datetime.strptime(stamp.rstrip("Z"), "%Y-%m-%dT%H:%M:%S.%f")
+    return result, (parse(duration["end"]) - parse(duration["start"])).total_seconds(), wall
+
+
+class Best(object):
+    """Best (lowest) figure per key over the rounds, plus every value for the ranges."""
+
+    def __init__(self):
+        self.values = {}
+
+    def add(self, key, value):
+        self.values.setdefault(key, []).append(value)
+
+    def best(self, key):
+        return min(self.values[key])
+
+    def spread(self, key):
+        values = self.values[key]
+        return "%.2f-%.2f" % (min(values), max(values)) if len(values) > 1 else "%.2f" % values[0]
