@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Runs the kafka_broker molecule scenarios (podman, systemd containers, 3 nodes on 127.0.0.11-13).
-# Usage: scripts/molecule.sh [scenario ...]   (default: $MOLECULE_SCENARIOS or "default";
-#        "all" = every scenario under molecule/, e.g. rolling too)
-# Prepares what they need first (both cached): the node image and a Kafka archive from Maven Central.
+# Usage: scripts/molecule.sh [scenario ...]   (default: $MOLECULE_SCENARIOS or "default rolling secure";
+#        "all" = every scenario under molecule/)
+# Prepares what they need first (all cached): the node image and two Kafka archives from Maven Central
+# (KAFKA_VERSION, and KAFKA_OLD_VERSION that the rolling scenario upgrades from).
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/.." && pwd)
 venv=${VENV:-$repo/.venv}
@@ -12,11 +13,15 @@ site=$("$venv/bin/python" -c 'import ansible_collections, os; print(os.path.dirn
 export ANSIBLE_COLLECTIONS_PATH="$repo${site:+:$site}"
 export ANSIBLE_COLLECTIONS_SCAN_SYS_PATH=true
 export SPECWEAVE_NODE_IMAGE=${SPECWEAVE_NODE_IMAGE:-$("$repo/scripts/podman-image.sh" | tail -n 1)}
-export KAFKA_ARCHIVE=${KAFKA_ARCHIVE:-$("$repo/scripts/kafka-archive.sh" "${KAFKA_VERSION:-4.1.1}" | tail -n 1)}
+export KAFKA_VERSION=${KAFKA_VERSION:-4.1.1}
+export KAFKA_ARCHIVE=${KAFKA_ARCHIVE:-$("$repo/scripts/kafka-archive.sh" "$KAFKA_VERSION" | tail -n 1)}
+# the rolling scenario converges at an older 4.x and upgrades to KAFKA_VERSION
+export KAFKA_OLD_VERSION=${KAFKA_OLD_VERSION:-4.0.2}
+export KAFKA_OLD_ARCHIVE=${KAFKA_OLD_ARCHIVE:-$("$repo/scripts/kafka-archive.sh" "$KAFKA_OLD_VERSION" | tail -n 1)}
 export MOLECULE_NO_LOG=false ANSIBLE_FORCE_COLOR=0 PY_COLORS=0
 cd "$collection"
 scenarios=("$@")
-[ ${#scenarios[@]} -gt 0 ] || read -r -a scenarios <<< "${MOLECULE_SCENARIOS:-default}"
+[ ${#scenarios[@]} -gt 0 ] || read -r -a scenarios <<< "${MOLECULE_SCENARIOS:-default rolling secure}"
 if [ "${scenarios[*]}" = all ]; then
   scenarios=()
   for dir in molecule/*/; do
