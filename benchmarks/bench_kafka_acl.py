@@ -164,8 +164,10 @@ def main():
                     "" if options.no_ansible else "  task %.2fs  ansible-playbook %.2fs" % (
                         figures.values[("task", step)][-1], figures.values[("wall", step)][-1])),
                     flush=True)
-            figures.add("floor", floor_process(workdir, "kafka_acl", dict(
-                args, acls=bindings(mod_p, options.count)))["wall"])
+            floor = floor_process(workdir, "kafka_acl", dict(args, acls=bindings(mod_p,
+                                                                              options.count)))
+            figures.add("floor", floor["wall"])
+            figures.add("floor cpu", floor["cpu"])
             delete_all(cluster, [mod_p, lim_p, ans_p])
         start = python_start()
     finally:
@@ -193,14 +195,18 @@ def main():
                   figures.best(("limit in-process", step)), figures.best(("limit cpu", step)),
                   max(figures.values[("module peak", step)])))
     floor = figures.best("floor")
+    floors = figures.values["floor"]
     print("Ansible's fixed cost in the module process for these arguments (null module: "
           "imports, AnsibleModule argument parsing, exit_json echoing and scrubbing the "
           "arguments): %.2f s [%s]; bare interpreter start %.2f s" % (
               floor, figures.spread("floor"), start))
     for step in ("create", "no-op"):
-        print("  %-7s ratio without Ansible's fixed cost (module - floor + start) / limit: %.2f"
-              % (step, (figures.best(("module", step)) - floor + start)
-                 / figures.best(("limit", step))))
+        adjusted = [(m - f + start) / l for m, f, l in zip(
+            figures.values[("module", step)], floors, figures.values[("limit", step)])]
+        print("  %-7s ratio without Ansible's fixed cost, (module - floor + start) / limit, per "
+              "round: %s; CPU seconds module %.2f, floor %.2f" % (
+                  step, ", ".join("%.2f" % r for r in adjusted),
+                  figures.best(("module cpu", step)), figures.best("floor cpu")))
     print("ratio = module / limit, both fresh processes (interpreter, imports, TLS + SCRAM "
           "connect, requests). task/playbook: through ansible-playbook. Target ratio <= 1.5.")
 

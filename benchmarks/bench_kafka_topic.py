@@ -16,6 +16,11 @@ Metadata and DescribeConfigs reads that any converge needs, as the (b) limit doe
 memory (max RSS of the child, target <= 150 MB). ``--ansible`` also times (b) through
 ``ansible-playbook`` (one task) for reference.
 
+Each round uses fresh topic names, deletes its topics at the end and waits until the broker has
+removed their logs (drain()), so that one round's cleanup does not slow the next round down.
+Ansible's own fixed cost in the module process (a null module on the same arguments) is printed
+at the end.
+
 Run: .venv/bin/python benchmarks/bench_kafka_topic.py [--topics 1000] [--repeat 3] [--ansible]
 """
 import argparse
@@ -136,7 +141,10 @@ def main():
     cache = os.environ.get("SPECWEAVE_CACHE") or os.path.expanduser("~/.cache/specweave-kafka")
     os.makedirs(os.path.join(cache, "bench"), exist_ok=True)
     workdir = tempfile.mkdtemp(prefix="kafka-topic-", dir=os.path.join(cache, "bench"))
-    cluster = KafkaCluster(size=1, workdir=os.path.join(workdir, "kafka"), heap="1g")
+    # Deleted topics' logs are removed 1 s after the deletion instead of 60 s, so that drain()
+    # can wait for the broker to finish a round's cleanup before the next round starts.
+    cluster = KafkaCluster(size=1, workdir=os.path.join(workdir, "kafka"), heap="1g",
+                           extra_config={"log.segment.delete.delay.ms": "1000"})
     print("starting a single-node broker ...", flush=True)
     cluster.start()
     rows = {}
@@ -221,6 +229,7 @@ def main():
             floor = floor_process(workdir, "kafka_topic", dict(base, topics=topics_arg(configs)))
             floors.append(floor["wall"])
             admin_cleanup(cluster, mod_names + lim_names + dry_names)
+            drain(cluster)
         start = python_start()
     finally:
         cluster.stop()
@@ -251,6 +260,18 @@ def settle(cluster, names, timeout=1800):
             return
         time.sleep(1)
     raise RuntimeError("broker did not create all partition logs within %ss" % timeout)
+
+
+def drain(cluster, timeout=900):
+    """Wait until the broker has removed the logs of every deleted benchmark topic."""
+    data = cluster.nodes[0].log_dir
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        if not any(entry.startswith("bench.") or entry.endswith("-delete")
+                   for entry in os.listdir(data)):
+            return
+        time.sleep(1)
+    raise RuntimeError("broker did not remove the deleted topics' logs within %ss" % timeout)
 
 
 def admin_cleanup(cluster, names):

@@ -158,8 +158,10 @@ def main():
                     figures.add(("wall", step), wall)
                     line += "  task %.2fs  ansible-playbook %.2fs" % (task, wall)
                 print(line, flush=True)
-            figures.add("floor", floor_process(workdir, "schema_registry", dict(
-                base, subjects=subjects("module-" + tag, count)))["wall"])
+            floor = floor_process(workdir, "schema_registry", dict(
+                base, subjects=subjects("module-" + tag, count)))
+            figures.add("floor", floor["wall"])
+            figures.add("floor cpu", floor["cpu"])
         start = python_start()
         print()
         print("schema_registry, %d Avro subjects, Apicurio %s (%s storage), best of %d round(s) "
@@ -185,14 +187,18 @@ def main():
         print("%-8s ratio per round: %s; limit in-process (requests only) %.2f s" % (
             "", ", ".join("%.2f" % r for r in ratios), figures.best(("limit in-process", step))))
     floor = figures.best("floor")
+    floors = figures.values["floor"]
     print("Ansible's fixed cost in the module process for these arguments (null module: "
           "imports incl. ansible.module_utils.urls, AnsibleModule argument parsing, exit_json "
           "echoing and scrubbing the arguments): %.2f s [%s]; bare interpreter start %.2f s"
           % (floor, figures.spread("floor"), start))
     for step in ("create", "no-op"):
-        print("  %-7s ratio without Ansible's fixed cost (module - floor + start) / limit: %.2f"
-              % (step, (figures.best(("module", step)) - floor + start)
-                 / figures.best(("limit", step))))
+        adjusted = [(m - f + start) / l for m, f, l in zip(
+            figures.values[("module", step)], floors, figures.values[("limit", step)])]
+        print("  %-7s ratio without Ansible's fixed cost, (module - floor + start) / limit, per "
+              "round: %s; CPU seconds module %.2f, floor %.2f" % (
+                  step, ", ".join("%.2f" % r for r in adjusted),
+                  figures.best(("module cpu", step)), figures.best("floor cpu")))
     print("ratio = module / limit, both fresh processes. task/playbook: through "
           "ansible-playbook. Target ratio <= 1.5.")
 
