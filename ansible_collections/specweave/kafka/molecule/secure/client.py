@@ -1,7 +1,7 @@
 # -*- coding: utf-8 -*-
 # Plain kafka-python client for the secure scenario's verify: reads one JSON object on stdin
 # (bootstrap, protocol, user, password, cafile, certfile, keyfile, topic, group, produce,
-# consume), produces/consumes with acks=all, and prints one JSON line with what happened:
+# consume, timeout_ms), produces/consumes with acks=all, and prints one JSON line with what happened:
 # ok, produced, consumed, error_type, error and the client's own warnings (why it was refused).
 from __future__ import absolute_import, division, print_function
 
@@ -25,22 +25,23 @@ class Collect(logging.Handler):
 
 def main():
     spec = json.load(sys.stdin)
+    timeout_ms = int(spec.get("timeout_ms", 15000))
     collect = Collect()
     logging.getLogger("kafka").addHandler(collect)
     logging.getLogger("kafka").setLevel(logging.WARNING)
     common = dict(bootstrap_servers=spec["bootstrap"].split(","),
                   security_protocol=spec["protocol"], ssl_cafile=spec.get("cafile"),
                   ssl_certfile=spec.get("certfile"), ssl_keyfile=spec.get("keyfile"),
-                  request_timeout_ms=15000)
+                  request_timeout_ms=timeout_ms, bootstrap_timeout_ms=timeout_ms)
     if spec.get("user"):
         common.update(sasl_mechanism="SCRAM-SHA-512", sasl_plain_username=spec["user"],
                       sasl_plain_password=spec["password"])
     result = dict(ok=False, produced=0, consumed=0, error_type=None, error=None)
     try:
         if spec.get("produce"):
-            producer = KafkaProducer(acks="all", max_block_ms=15000, **common)
+            producer = KafkaProducer(acks="all", max_block_ms=timeout_ms, **common)
             for i in range(spec["produce"]):
-                producer.send(spec["topic"], str(i).encode()).get(timeout=20)
+                producer.send(spec["topic"], str(i).encode()).get(timeout=timeout_ms / 1000.0 + 5)
                 result["produced"] += 1
             producer.close()
         if spec.get("consume"):
