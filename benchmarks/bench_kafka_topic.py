@@ -148,6 +148,8 @@ def main():
     print("starting a single-node broker ...", flush=True)
     cluster.start()
     rows = {}
+    per_round = {}
+    module_walls = {}
     peaks = []
     floors = []
     try:
@@ -189,6 +191,8 @@ def main():
                 # Best of the rounds, for the module and for the limit independently.
                 best = rows.get(key, (label, float("inf"), float("inf")))
                 rows[key] = (label, min(best[1], data["wall"]), min(best[2], limit["wall"]))
+                per_round.setdefault(key, []).append(data["wall"] / limit["wall"])
+                module_walls[key] = data["wall"]
                 peaks.append(data["peak_mb"])
                 print("  round %d (%s) module %.2fs peak %.0f MB, limit %.2fs"
                       % (round_ + 1, key, data["wall"], data["peak_mb"], limit["wall"]),
@@ -202,6 +206,7 @@ def main():
             best = rows.get("c-read", (None, None, float("inf")))
             rows["c-read"] = ("(c) vs reads + alter limit", rows["c"][1],
                               min(best[2], read_alter["wall"]))
+            per_round.setdefault("c-read", []).append(module_walls["c"] / read_alter["wall"])
             # (a) again without the broker dry run (broker_dry_run: false), fresh names
             dry_names = ["bench.nodry%d.t%04d" % (round_, i) for i in range(options.topics)]
             data, result = run_module(workdir, dict(base, broker_dry_run=False, topics=[
@@ -244,6 +249,8 @@ def main():
         print("%-34s %10.2f %10.2f %8.2f" % ("(%s) %s" % (key, label) if len(key) == 1
                                               else label, module_s, limit_s,
                                               module_s / limit_s))
+    for key in sorted(per_round):
+        print("ratio per round %-8s %s" % (key, ", ".join("%.2f" % r for r in per_round[key])))
     print("module peak memory (max RSS): %.0f MB (target <= 150 MB)" % max(peaks))
     print("Ansible's fixed cost in the module process for these arguments (null module: imports, "
           "AnsibleModule argument parsing, exit_json echoing the arguments): %.2f s; bare "
