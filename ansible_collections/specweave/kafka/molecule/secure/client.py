@@ -2,7 +2,8 @@
 # Plain kafka-python client for the secure scenario's verify: reads one JSON object on stdin
 # (bootstrap, protocol, user, password, cafile, certfile, keyfile, topic, group, produce,
 # consume, timeout_ms), produces/consumes with acks=all, and prints one JSON line with what happened:
-# ok, produced, consumed, error_type, error and the client's own warnings (why it was refused).
+# ok, produced, consumed, error_type, error, refusal (authentication, certificate_required,
+# authorization or disconnected, from the client's own warnings) and the last warnings.
 from __future__ import absolute_import, division, print_function
 
 import json
@@ -57,6 +58,17 @@ def main():
             and result["consumed"] == spec.get("consume", 0)
     except Exception as exc:  # pylint: disable=broad-except
         result.update(error_type=type(exc).__name__, error=str(exc)[:300])
+    seen = " ".join(collect.lines + [str(result["error"])])
+    if result["ok"]:
+        result["refusal"] = None
+    elif "Authorization" in str(result["error_type"]):
+        result["refusal"] = "authorization"
+    elif "SaslAuthenticationFailed" in seen or "Authentication failed" in seen:
+        result["refusal"] = "authentication"
+    elif "CERTIFICATE_REQUIRED" in seen or "certificate required" in seen:
+        result["refusal"] = "certificate_required"
+    else:
+        result["refusal"] = "disconnected"
     result["log"] = collect.lines[-8:]
     print(json.dumps(result))
 
