@@ -180,15 +180,8 @@ def main():
     print("%-8s %-18s %-18s %8s %-18s %-18s %-18s" % (
         "step", "limit s", "module s", "ratio", "module cpu s", "task s", "playbook s"))
     for step in ("create", "no-op"):
-        limit, module = figures.best(("limit", step)), figures.best(("module", step))
-        ratios = [m / l for m, l in zip(figures.values[("module", step)],
-                                        figures.values[("limit", step)])]
-        print("%-8s %-18s %-18s %8.2f %-18s %-18s %-18s" % (
-            step, "%.2f [%s]" % (limit, figures.spread(("limit", step))),
-            "%.2f [%s]" % (module, figures.spread(("module", step))), module / limit,
-            "%.2f" % figures.best(("module cpu", step)),
-            "-" if options.no_ansible else "%.2f" % figures.best(("task", step)),
-            "-" if options.no_ansible else "%.2f" % figures.best(("wall", step))))
+        ratios = figures.ratios(step)
+        print(figures.step_row(step, options.no_ansible, (18, 18, 18, 18)))
         print("%-8s ratio per round: %s; limit in-process (connect + requests) %.2f s, "
               "limit cpu %.2f s, module peak %.0f MB" % (
                   "", ", ".join("%.2f" % r for r in ratios),

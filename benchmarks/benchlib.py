@@ -164,3 +164,24 @@ class Best(object):
     def spread(self, key):
         values = self.values[key]
         return "%.2f-%.2f" % (min(values), max(values)) if len(values) > 1 else "%.2f" % values[0]
+
+    def ratios(self, step):
+        """module/limit of every round of ``step``."""
+        return [m / l for m, l in zip(self.values[("module", step)], self.values[("limit", step)])]
+
+    def step_row(self, step, no_ansible, widths=(18, 18, 18, 18)):
+        """The common table row of ``step``: limit, module, ratio of the bests, module CPU, task
+        and ansible-playbook times (``-`` without Ansible)."""
+        limit, module = self.best(("limit", step)), self.best(("module", step))
+        cells = [
+            "%.2f [%s]" % (limit, self.spread(("limit", step))),
+            "%.2f [%s]" % (module, self.spread(("module", step))),
+            "%8.2f" % (module / limit),
+            "%.2f" % self.best(("module cpu", step)),
+            "-" if no_ansible else "%.2f" % self.best(("task", step)),
+            "-" if no_ansible else "%.2f" % self.best(("wall", step)),
+        ]
+        return "%-8s %-*s %-*s %s %-*s %-*s %s" % (
+            step, widths[0], cells[0], widths[1], cells[1], cells[2], widths[2], cells[3],
+            widths[3], cells[4], cells[5])
+
