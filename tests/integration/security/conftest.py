@@ -8,9 +8,8 @@ import pytest
 from testbed.secure import SecureKafkaCluster
 
 
-@pytest.fixture(scope="session")
-def secure():
-    cluster = SecureKafkaCluster(size=1)
+def running(cluster):
+    """Start ``cluster``, yield it, stop it (also when the start fails)."""
     try:
         cluster.start(timeout=300)
     except Exception:
@@ -18,5 +17,16 @@ def secure():
         raise
     yield cluster
     cluster.stop()
+
+
+@pytest.fixture(scope="session")
+def secure():
+    yield from running(SecureKafkaCluster(size=1))
+
+
+@pytest.fixture(scope="module")
+def secure3():
+    """A 3-node secured cluster, for the tests that need replication (one module uses it)."""
+    yield from running(SecureKafkaCluster(size=3, heap="384m"))
 
 

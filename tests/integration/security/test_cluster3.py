@@ -7,24 +7,9 @@ AclCommand) as the admin, or proven with librdkafka clients as an unprivileged S
 import re
 import uuid
 
-import pytest
-
 from security_helpers import TOPIC_COMMAND, acl_list, ok, run
-from testbed.secure import SecureKafkaCluster
 
 QUORUM_COMMAND = "org.apache.kafka.tools.MetadataQuorumCommand"
-
-
-@pytest.fixture(scope="module")
-def secure3():
-    cluster = SecureKafkaCluster(size=3, heap="384m")
-    try:
-        cluster.start(timeout=300)
-    except Exception:
-        cluster.stop()
-        raise
-    yield cluster
-    cluster.stop()
 
 
 def produce_many(cluster, topic, user, password, count, batch):
