@@ -252,6 +252,14 @@ def acl_to_dict(acl):
     return dict(acl._asdict())
 
 
+def acl_line(acl):
+    """One ACL as the line used in results, diffs and messages:
+    ``User:alice allow write on literal topic:orders from *``."""
+    return "%s %s %s on %s %s:%s from %s" % (
+        acl.principal, acl.permission, acl.operation, acl.pattern_type, acl.resource_type,
+        acl.resource_name, acl.host)
+
+
 def chunks(items, size=CHUNK_SIZE):
     items = list(items)
     for start in range(0, len(items), size):

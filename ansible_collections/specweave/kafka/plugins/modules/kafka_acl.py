@@ -92,7 +92,7 @@ options:
       - Also return RV(acls), every declared ACL (and in exclusive mode every ACL inside the
         scope) as it is after the task.
       - Off by default so that a task over thousands of bindings returns only what changed
-        (RV(created), RV(deleted)); the diff is exact either way.
+        (RV(created), RV(deleted), as lines); the diff is exact either way.
     type: bool
     default: false
   exclusive:
@@ -203,8 +203,28 @@ EXAMPLES = r"""
 
 RETURN = r"""
 created:
-  description: ACLs created (or that would be created in check mode), one per operation.
+  description:
+    - ACLs created (or that would be created in check mode), one line per operation, in the
+      form C(<principal> <permission> <operation> on <pattern_type> <resource_type>:<resource_name>
+      from <host>), the same lines as the diff.
+    - Lines rather than dicts keep the result of a task over thousands of bindings small (the
+      module and Ansible scrub and serialise every value of the result); set
+      O(return_acls=true) for the ACLs as dicts.
   returned: always
+  type: list
+  elements: str
+  sample:
+    - "User:orders allow write on prefixed topic:orders. from *"
+deleted:
+  description: ACLs deleted (or that would be deleted in check mode), as lines like RV(created).
+  returned: always
+  type: list
+  elements: str
+acls:
+  description:
+    - The declared ACLs and, in exclusive mode, every ACL inside the scope, as they are after
+      the task (predicted in check mode).
+  returned: when O(return_acls=true)
   type: list
   elements: dict
   sample:
@@ -215,18 +235,6 @@ created:
       pattern_type: prefixed
       operation: write
       permission: allow
-deleted:
-  description: ACLs deleted (or that would be deleted in check mode), same shape as RV(created).
-  returned: always
-  type: list
-  elements: dict
-acls:
-  description:
-    - The declared ACLs and, in exclusive mode, every ACL inside the scope, as they are after
-      the task (predicted in check mode). Same shape as RV(created).
-  returned: when O(return_acls=true)
-  type: list
-  elements: dict
 """
 
 from ansible_collections.specweave.kafka.plugins.module_utils.batch_options import (
@@ -238,6 +246,7 @@ from ansible_collections.specweave.kafka.plugins.module_utils.kafka_acl import (
     AclValidationError,
     DELETE_CHUNK_SIZE,
     RESOURCE_TYPES,
+    acl_line,
     acl_to_dict,
     chunks,
     compute_changes,
@@ -255,12 +264,6 @@ try:
     from kafka import admin as kafka_admin
 except ImportError:  # pragma: no cover - reported by KafkaModule
     kafka_admin = None
-
-
-def _line(acl):
-    return "%s %s %s on %s %s:%s from %s" % (
-        acl.principal, acl.permission, acl.operation, acl.pattern_type, acl.resource_type,
-        acl.resource_name, acl.host)
 
 
 # The keys of each O(acls) item. Checked by check_items() rather than as argument_spec options:
@@ -320,8 +323,8 @@ def main():
     changed = bool(to_create or to_delete)
     result = dict(
         changed=changed,
-        created=[acl_to_dict(acl) for acl in to_create],
-        deleted=[acl_to_dict(acl) for acl in to_delete],
+        created=[acl_line(acl) for acl in to_create],
+        deleted=[acl_line(acl) for acl in to_delete],
     )
     if params["return_acls"] or module._diff:
         before = relevant(current, desired, scope)
@@ -330,8 +333,8 @@ def main():
     if params["return_acls"]:
         result["acls"] = [acl_to_dict(acl) for acl in after]
     if module._diff:
-        result["diff"] = dict(before="\n".join(_line(acl) for acl in before) + "\n",
-                              after="\n".join(_line(acl) for acl in after) + "\n")
+        result["diff"] = dict(before="\n".join(acl_line(acl) for acl in before) + "\n",
+                              after="\n".join(acl_line(acl) for acl in after) + "\n")
     if module.check_mode or not changed:
         km.exit_json(**result)
 
@@ -341,7 +344,7 @@ def main():
             responses = admin.delete_acls([to_kafka_filter(acl, kafka_admin) for acl in batch])
         for acl, (_filter, _matched, error) in zip(batch, responses):
             if error is not None and getattr(error, "errno", 0):
-                failures.append("delete %s: %s" % (_line(acl), error.__name__))
+                failures.append("delete %s: %s" % (acl_line(acl), error.__name__))
     for batch in chunks(to_create):
         with km.operation("CreateAcls", **result):
             outcome = admin.create_acls([to_kafka_acl(acl, kafka_admin) for acl in batch])
@@ -350,7 +353,7 @@ def main():
             errors = sorted(set(getattr(e, "__name__", str(e)) for e in outcome["failed"]))
             for acl in batch:
                 if acl not in done:
-                    failures.append("create %s: %s" % (_line(acl), ", ".join(errors)))
+                    failures.append("create %s: %s" % (acl_line(acl), ", ".join(errors)))
     if failures:
         km.fail_json(msg="Kafka refused %d ACL change(s): %s" % (len(failures),
                                                                  "; ".join(failures[:20])),

@@ -11,6 +11,7 @@ import pytest
 from ansible_collections.specweave.kafka.plugins.module_utils.kafka_acl import (
     AclKey,
     AclValidationError,
+    acl_line,
     chunks,
     compute_changes,
     describe_filter,
@@ -144,3 +145,11 @@ def test_describe_filter_is_narrowest_covering(desired, scope, expected):
 
 def test_chunks():
     assert [len(c) for c in chunks(range(12001))] == [5000, 5000, 2001]
+
+
+def test_acl_line_names_every_field():
+    acl = expand_binding(binding(principal="User:orders", host="10.0.0.1",
+                                 resource_name="orders.", pattern_type="prefixed",
+                                 operations=["DescribeConfigs"], permission="deny"))[0]
+    assert acl_line(acl) == ("User:orders deny describe_configs on prefixed topic:orders. "
+                             "from 10.0.0.1")
