@@ -274,3 +274,105 @@ def test_lookup_subject_tells_whether_the_subject_exists():
     assert sr.lookup_subject("s", {"schema": "x"}) == (None, True)
     assert sr.lookup_subject("s", {"schema": "x"}) == (None, False)
     assert sr.latest_version("s") is None
+
+
+class _Recorder(object):
+    """A loopback HTTP server that records each request and answers from a script."""
+
+    def __init__(self, answers):
+        import threading
+        from http.server import BaseHTTPRequestHandler, HTTPServer
+        recorder = self
+        self.seen = []
+        self.answers = list(answers)
+
+        class Handler(BaseHTTPRequestHandler):
+            def _answer(self):
+                length = int(self.headers.get("Content-Length") or 0)
+                recorder.seen.append(dict(method=self.command, path=self.path,
+                                          headers=dict(self.headers.items()),
+                                          body=self.rfile.read(length) if length else b""))
+                status, body, extra = recorder.answers.pop(0)
+                raw = json.dumps(body).encode()
+                self.send_response(status)
+                for name, value in extra.items():
+                    self.send_header(name, value)
+                self.send_header("Content-Length", str(len(raw)))
+                self.end_headers()
+                self.wfile.write(raw)
+
+            do_GET = do_POST = do_PUT = do_DELETE = _answer
+
+            def log_message(self, *args):
+                pass
+
+        self.server = HTTPServer(("127.0.0.1", 0), Handler)
+        self.url = "http://127.0.0.1:%d" % self.server.server_port
+        self.thread = threading.Thread(target=self.server.serve_forever)
+        self.thread.start()
+
+    def close(self):
+        self.server.shutdown()
+        self.server.server_close()
+        self.thread.join()
+
+
+@pytest.fixture
+def recorder():
+    servers = []
+
+    def start(answers):
+        servers.append(_Recorder(answers))
+        return servers[-1]
+    yield start
+    for server in servers:
+        server.close()
+
+
+def test_real_http_one_opener_headers_auth_and_body(recorder):
+    server = recorder([(200, ["a", "b"], {}), (200, {"id": 7}, {}), (200, {"id": 7}, {})])
+    sr = SchemaRegistryClient(server.url + "/apis/ccompat/v7", username="key", password="s3cret")
+    assert sr.subjects() == ["a", "b"]
+    opener = sr._urllib_opener
+    assert opener is not None
+    assert sr.request("POST", "/subjects/x", body={"schema": "\"string\""}) == {"id": 7}
+    sr.request("POST", "/subjects/x", body={"schema": "\"string\""})
+    assert sr._urllib_opener is opener          # built once, reused for every request
+    first, second = server.seen[0], server.seen[1]
+    assert (first["method"], first["path"]) == ("GET", "/apis/ccompat/v7/subjects")
+    import base64
+    assert first["headers"]["Authorization"] == "Basic " + base64.b64encode(b"key:s3cret").decode()
+    assert first["headers"]["User-Agent"] == "ansible-httpget"
+    assert "schemaregistry" in first["headers"]["Accept"]
+    assert second["method"] == "POST" and json.loads(second["body"]) == {"schema": "\"string\""}
+    assert second["headers"]["Content-Type"] == "application/vnd.schemaregistry.v1+json"
+
+
+def test_real_http_bearer_errors_and_retries(recorder):
+    server = recorder([(503, {"error_code": 50003, "message": "busy"}, {"Retry-After": "0"}),
+                       (200, {"compatibilityLevel": "FULL"}, {}),
+                       (401, {"error_code": 40101, "message": "Unauthorized"}, {})])
+    sleeps = []
+    sr = SchemaRegistryClient(server.url, token="t0ken", sleep=sleeps.append)
+    assert sr.global_compatibility() == "FULL" and len(sleeps) == 1
+    assert server.seen[1]["headers"]["Authorization"] == "Bearer t0ken"
+    with pytest.raises(SchemaRegistryError) as error:
+        sr.subjects()
+    assert error.value.status == 401
+    assert sr.requests == 3
+
+
+def test_real_http_unsafe_redirect_not_followed(recorder):
+    # follow_redirects=safe (as open_url): a POST answered with a redirect is not re-sent.
+    server = recorder([(307, {}, {"Location": "/elsewhere"})])
+    sr = SchemaRegistryClient(server.url, retries=0)
+    with pytest.raises(SchemaRegistryError) as error:
+        sr.request("POST", "/subjects/x", body={"schema": "{}"})
+    assert error.value.status == 307 and len(server.seen) == 1
+
+
+def test_real_http_unreachable_names_the_registry():
+    sr = SchemaRegistryClient("http://127.0.0.1:9", retries=1, sleep=lambda s: None)
+    with pytest.raises(SchemaRegistryError) as error:
+        sr.subjects()
+    assert "Cannot reach Schema Registry at http://127.0.0.1:9" in str(error.value)
