@@ -4,7 +4,7 @@
 """Confluent Schema Registry REST client and the desired-state logic of the schema modules.
 
 Speaks the Confluent Schema Registry API (Confluent Platform, Confluent Cloud, Karapace,
-Redpanda, Apicurio's ``/apis/ccompat/v7``) with ``open_url``: retries with backoff on 429/5xx and
+Redpanda, Apicurio's ``/apis/ccompat/v7``) over ``ansible.module_utils.urls``: retries with backoff on 429/5xx and
 connection errors, one clear message for 401/403/404/409/422. The planning functions are pure
 and unit-tested without a registry.
 """
