@@ -4,9 +4,9 @@
 """Confluent Schema Registry REST client and the desired-state logic of the schema modules.
 
 Speaks the Confluent Schema Registry API (Confluent Platform, Confluent Cloud, Karapace,
-Redpanda, Apicurio's ``/apis/ccompat/v7``) over ``ansible.module_utils.urls``: retries with backoff on 429/5xx and
-connection errors, one clear message for 401/403/404/409/422. The planning functions are pure
-and unit-tested without a registry.
+Redpanda, Apicurio's ``/apis/ccompat/v7``) over ``ansible.module_utils.urls``: retries with
+backoff on 429/5xx and connection errors, one clear message for 401/403/404/409/422. The
+planning functions are pure and unit-tested without a registry.
 """
 
 from __future__ import absolute_import, division, print_function
