@@ -18,7 +18,8 @@ endpoint; ``token()`` mints one (``expires_in`` may be negative for an expired t
 
 Not possible with this registry: requiring client certificates. Apicurio 3.0.9 is built with
 ``quarkus.http.ssl.client-auth=NONE`` and Quarkus refuses to change that build-time setting at run
-time, so mutual TLS cannot be enforced by it.
+time, so mutual TLS cannot be enforced by it; tests put ``testbed.tls_proxy.MutualTlsProxy`` in
+front of it instead.
 """
 import base64
 import json

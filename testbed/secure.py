@@ -69,12 +69,12 @@ def _write(path, data, mode=0o600):
 class CertificateAuthority(object):
     """A throw-away CA in ``directory``; issues server and client certificates as PEM files."""
 
-    def __init__(self, directory):
+    def __init__(self, directory, name="specweave-kafka-test-ca"):
         self.directory = directory
         os.makedirs(directory, exist_ok=True)
         self.key = ec.generate_private_key(ec.SECP256R1())
         now = datetime.datetime.now(datetime.timezone.utc)
-        subject = _name("specweave-kafka-test-ca")
+        subject = _name(name)
         self.cert = (
             x509.CertificateBuilder()
             .subject_name(subject).issuer_name(subject)

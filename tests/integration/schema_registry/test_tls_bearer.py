@@ -2,7 +2,10 @@
 
 The registry serves HTTPS only (certificate from a per-run CA) and verifies RS256 bearer tokens
 itself (Quarkus OIDC against a JWKS document). Everything is read back with plain urllib.
-What cannot be tested here: client certificates (mutual TLS), see testbed/schema_registry.py.
+Apicurio cannot require client certificates itself (see testbed/schema_registry.py), so mutual
+TLS is tested the way it is often deployed: behind a TLS-terminating listener that requires a
+client certificate from the CA (testbed/tls_proxy.py, OpenSSL through Python's ssl module) and
+relays to the registry.
 """
 import json
 import uuid
@@ -11,7 +14,9 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric import rsa
 
 from testbed.ansible import run_module
-from testbed.schema_registry import SchemaRegistry
+from testbed.schema_registry import CCOMPAT_PATH, SchemaRegistry
+from testbed.secure import CertificateAuthority
+from testbed.tls_proxy import MutualTlsProxy
 
 
 @pytest.fixture(scope="module")
@@ -90,3 +95,43 @@ def test_refused_tokens_and_untrusted_certificate(https_registry):
     assert versions(reg, subject) == []
     status, subjects = reg.request("GET", "/subjects")
     assert status == 200 and subject not in subjects, json.dumps(subjects)[:200]
+
+
+def test_client_certificate_required(https_registry, tmp_path):
+    reg = https_registry
+    cert, key, _ = reg.ca.issue("schema-client", filename="schema-client")
+    foreign_cert, foreign_key, _ = CertificateAuthority(str(tmp_path / "foreign"),
+                                                             name="another-ca").issue("intruder")
+    subject = "mtls-%s-value" % uuid.uuid4().hex[:8]
+    refused_subject = "mtls-refused-%s" % uuid.uuid4().hex[:8]
+    with MutualTlsProxy("127.0.0.1", reg.port, reg.certfile, reg.keyfile, reg.cafile,
+                        upstream_cafile=reg.cafile) as proxy:
+        url = proxy.base_url + CCOMPAT_PATH
+        args = {"subject": subject, "schema": record("Shipment"), "url": url,
+                "client_cert": cert, "client_key": key}
+
+        created = run(reg, "schema_registry", args)
+        assert created.get("failed") is not True, created.get("msg")
+        assert created["changed"] is True and created["version"] == 1, created
+        assert "schema-client" in proxy.peers, proxy.peers     # the module presented it
+        assert versions(reg, subject) == [1]                   # read back past the proxy
+        again = run(reg, "schema_registry", args)
+        assert again["changed"] is False and again["version"] == 1, again
+
+        # certificate and key from the documented environment variables
+        info = run(reg, "schema_registry_info", {"subjects": [subject], "url": url},
+                   env={"SCHEMA_REGISTRY_CLIENT_CERT": cert, "SCHEMA_REGISTRY_CLIENT_KEY": key})
+        assert info.get("failed") is not True, info.get("msg")
+        assert [s["subject"] for s in info["subjects"]] == [subject], info["subjects"]
+
+        accepted = len(proxy.peers)
+        refused = {"subject": refused_subject, "schema": record("Refused"), "url": url,
+                   "retries": 0}
+        for label, extra in [("no client certificate", {}),
+                             ("certificate from another CA",
+                              {"client_cert": foreign_cert, "client_key": foreign_key})]:
+            result = run(reg, "schema_registry", dict(refused, **extra))
+            assert result.get("failed") is True, (label, result)
+            assert "client certificate" in result["msg"], (label, result["msg"])
+        assert len(proxy.peers) == accepted and len(proxy.refused) >= 2, proxy.refused
+    assert versions(reg, refused_subject) == []

@@ -267,6 +267,9 @@ class SchemaRegistryClient(object):
                                           "signed the registry's certificate (or validate_certs=false "
                                           "for tests only)." % (url, exc))
             except (URLError, UrlsConnectionError, OSError) as exc:
+                problem = tls_problem(exc)
+                if problem is not None:  # deterministic: retrying cannot help
+                    raise SchemaRegistryError(tls_message(problem, self.url, method, url, exc))
                 if attempt <= self.retries:
                     self.sleep(retry_delay(attempt))
                     continue
@@ -384,6 +387,37 @@ class SchemaRegistryClient(object):
             if exc.status == 404:
                 return None
             raise
+
+
+# TLS alerts a server sends when it refuses the client's certificate (or the lack of one).
+_CLIENT_CERT_ALERTS = ("CERTIFICATE_REQUIRED", "UNKNOWN_CA", "BAD_CERTIFICATE",
+                       "CERTIFICATE_UNKNOWN", "CERTIFICATE_EXPIRED", "CERTIFICATE_REVOKED",
+                       "UNSUPPORTED_CERTIFICATE", "ACCESS_DENIED")
+
+
+def tls_problem(exc):
+    """``server`` when the registry's certificate is not trusted, ``client`` when the registry
+    (or a TLS listener in front of it) refused the client certificate, else None."""
+    reason = getattr(exc, "reason", None)
+    text = " ".join(str(part) for part in (reason, exc) if part is not None).upper()
+    if "CERTIFICATE_VERIFY_FAILED" in text:
+        return "server"
+    if "ALERT" in text and any(alert in text for alert in _CLIENT_CERT_ALERTS):
+        return "client"
+    return None
+
+
+def tls_message(problem, base_url, method, url, exc):
+    detail = getattr(exc, "reason", None) or exc
+    if problem == "server":
+        return ("TLS validation failed for %s (%s %s): %s. Set ca_path to the CA that signed the "
+                "registry's certificate (or validate_certs=false for tests only)."
+                % (base_url, method, url, detail))
+    return ("Schema Registry at %s refused the TLS client certificate (%s %s): %s. It requires a "
+            "client certificate it trusts: set client_cert and client_key (or "
+            "SCHEMA_REGISTRY_CLIENT_CERT / SCHEMA_REGISTRY_CLIENT_KEY) to a certificate signed by "
+            "a CA the registry, or the TLS listener in front of it, accepts."
+            % (base_url, method, url, detail))
 
 
 def _deterministic_server_error(message):

@@ -8,6 +8,7 @@ __metaclass__ = type
 
 import io
 import json
+import ssl
 
 import pytest
 
@@ -17,7 +18,7 @@ from ansible_collections.specweave.kafka.plugins.module_utils.schema_registry im
     SchemaRegistryClient, SchemaRegistryError, build_payload, compatibility_change,
     error_message, incompatibility_message, is_apicurio, load_schema_text, normalize_references,
     parse_error_body, plan_delete, retry_delay, schema_registry_argument_spec, schema_view,
-    subject_items)
+    subject_items, tls_problem)
 
 
 class FakeResponse(object):
@@ -376,3 +377,29 @@ def test_real_http_unreachable_names_the_registry():
     with pytest.raises(SchemaRegistryError) as error:
         sr.subjects()
     assert "Cannot reach Schema Registry at http://127.0.0.1:9" in str(error.value)
+
+
+@pytest.mark.parametrize("exc, expected", [
+    (URLError(ssl.SSLCertVerificationError(
+        1, "[SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed")), "server"),
+    (ssl.SSLError(1, "[SSL: TLSV13_ALERT_CERTIFICATE_REQUIRED] tlsv13 alert "
+                                   "certificate required"), "client"),
+    (URLError(ssl.SSLError(1, "[SSL: TLSV1_ALERT_UNKNOWN_CA] tlsv1 alert unknown ca")), "client"),
+    (URLError(ConnectionRefusedError(111, "Connection refused")), None),
+    (URLError("timed out"), None),
+])
+def test_tls_problem(exc, expected):
+    assert tls_problem(exc) == expected
+
+
+def test_client_certificate_refusal_is_not_retried():
+    sleeps = []
+    sr = SchemaRegistryClient("https://sr.example", sleep=sleeps.append, retries=3,
+                              opener=FakeOpener([(ssl.SSLError(
+                                  1, "[SSL: TLSV13_ALERT_CERTIFICATE_REQUIRED] tlsv13 alert "
+                                     "certificate required"), None, None)]))
+    with pytest.raises(SchemaRegistryError) as error:
+        sr.subjects()
+    assert "refused the TLS client certificate" in str(error.value)
+    assert "client_cert and client_key" in str(error.value)
+    assert sleeps == [] and sr.requests == 1
