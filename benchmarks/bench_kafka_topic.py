@@ -16,7 +16,8 @@ Metadata and DescribeConfigs reads that any converge needs, as the (b) limit doe
 memory (max RSS of the child, target <= 150 MB). ``--ansible`` also times (b) through
 ``ansible-playbook`` (one task) for reference.
 
-Each round uses fresh topic names, deletes its topics at the end and waits until the broker has
+Rounds alternate which side goes first (even rounds the limit, odd rounds the module), so neither
+always meets a fresher broker. Each round uses fresh topic names, deletes its topics at the end and waits until the broker has
 removed their logs (drain()), so that one round's cleanup does not slow the next round down.
 Ansible's own fixed cost in the module process (a null module on the same arguments) is printed
 at the end.
@@ -35,7 +36,7 @@ import time
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, REPO)
 
-from benchmarks.benchlib import floor_process, python_start  # noqa: E402
+from benchmarks.benchlib import floor_process, measure, python_start  # noqa: E402
 from testbed.kafka import KafkaCluster  # noqa: E402
 
 MODULE = os.path.join(REPO, "ansible_collections", "specweave", "kafka", "plugins", "modules",
@@ -72,33 +73,6 @@ elif job["step"] in ("alter", "read_alter"):
                          for n in names], raise_on_unknown=False, incremental=True)
 admin.close()
 """
-
-
-WRAPPER = r"""
-import os, resource, subprocess, sys, time, json
-started = time.time()
-proc = subprocess.run(sys.argv[1:], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-wall = time.time() - started
-peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024.0
-sys.stdout.write(json.dumps(dict(wall=wall, peak_mb=peak, rc=proc.returncode,
-                                 out=proc.stdout.decode(),
-                                 err=proc.stderr.decode()[-3000:])))
-"""
-
-
-def measure(cmd, env=None):
-    """Wall time and peak RSS (MB) of ``cmd`` run as a child, measured by a wrapper."""
-    proc = subprocess.run([sys.executable, "-c", WRAPPER] + cmd, stdout=subprocess.PIPE,
-                          env=env, check=True)
-    data = json.loads(proc.stdout.decode())
-    if data["rc"] != 0 and '"msg"' in data["out"]:
-        start = data["out"].find("{")
-        raise RuntimeError("%s failed: %s" % (" ".join(cmd[:3]),
-                                              json.loads(data["out"][start:]).get("msg")))
-    if data["rc"] != 0:
-        raise RuntimeError("%s failed (%d):\n%s\n%s" % (" ".join(cmd[:3]), data["rc"],
-                                                         data["out"][-3000:], data["err"]))
-    return data
 
 
 def module_env():
@@ -150,6 +124,7 @@ def main():
     rows = {}
     per_round = {}
     module_walls = {}
+    limit_walls = {}
     peaks = []
     floors = []
     try:
@@ -171,14 +146,26 @@ def main():
                  {"retention.ms": "86400000"}),
             ]
             for key, label, cfg, step, change in steps:
-                limit = run_limit(workdir, dict(bootstrap=cluster.bootstrap_servers,
-                                                names=lim_names, step=step,
-                                                configs=configs, change=change))
-                # The broker publishes new topics in order and creates their logs afterwards;
-                # let it finish the limit's work so the module does not pay for it.
-                settle(cluster, lim_names)
-                data, result = run_module(workdir, dict(base, topics=topics_arg(cfg)))
-                settle(cluster, mod_names)
+                def limit_side():
+                    out = run_limit(workdir, dict(bootstrap=cluster.bootstrap_servers,
+                                                  names=lim_names, step=step,
+                                                  configs=configs, change=change))
+                    # The broker publishes new topics in order and creates their logs
+                    # afterwards; let it finish before the other side starts.
+                    settle(cluster, lim_names)
+                    return out
+
+                def module_side():
+                    out = run_module(workdir, dict(base, topics=topics_arg(cfg)))
+                    settle(cluster, mod_names)
+                    return out
+                # Alternate which side goes first, so neither always meets a fresher broker.
+                if round_ % 2 == 0:
+                    limit = limit_side()
+                    data, result = module_side()
+                else:
+                    data, result = module_side()
+                    limit = limit_side()
                 expect_changed = step != "noop"
                 if result["changed"] != expect_changed:
                     raise RuntimeError("(%s) module changed=%s, expected %s"
@@ -194,9 +181,10 @@ def main():
                 per_round.setdefault(key, []).append(data["wall"] / limit["wall"])
                 module_walls[key] = data["wall"]
                 peaks.append(data["peak_mb"])
-                print("  round %d (%s) module %.2fs peak %.0f MB, limit %.2fs"
-                      % (round_ + 1, key, data["wall"], data["peak_mb"], limit["wall"]),
-                      flush=True)
+                print("  round %d (%s) module %.2fs (cpu %.2fs) peak %.0f MB, limit %.2fs%s"
+                      % (round_ + 1, key, data["wall"], data["cpu"], data["peak_mb"],
+                         limit["wall"], " (module first)" if round_ % 2 else ""), flush=True)
+                limit_walls[key] = limit["wall"]
             # (c) against a limit that also does the reads a converge needs; reported beside
             # the blind-alter limit above, which is the strict minimum.
             read_alter = run_limit(workdir, dict(bootstrap=cluster.bootstrap_servers,
@@ -213,8 +201,12 @@ def main():
                 dict(name=n, partitions=3, replication_factor=1, config=configs)
                 for n in dry_names]))
             settle(cluster, dry_names)
-            rows.setdefault("a-nodry", ("(a) with broker_dry_run: false", data["wall"],
-                                        rows["a"][2]))
+            # compared with this round's (a) limit
+            best = rows.get("a-nodry")
+            if best is None or data["wall"] / limit_walls["a"] < best[1] / best[2]:
+                rows["a-nodry"] = ("(a) with broker_dry_run: false", data["wall"],
+                                   limit_walls["a"])
+            per_round.setdefault("a-nodry", []).append(data["wall"] / limit_walls["a"])
             peaks.append(data["peak_mb"])
             if options.ansible:
                 task = {"specweave.kafka.kafka_topic": dict(base, topics=topics_arg(steps[-1][2]))}
