@@ -235,3 +235,28 @@ def test_hostile_inputs(kafka, tmp_path):
     assert describe(kafka, p) == {p + "has.dot": dict(partitions=2, rf=1, config={},
                                                       replicas={0: [1], 1: [1]})}
     assert_ok(kt(kafka, dict(name=p + "has.dot", state="absent")))
+
+
+def test_broker_refusal_of_part_of_a_batch(kafka):
+    """Values only the broker can judge: with its dry run (the default) nothing of the batch is
+    created; without it, the result names exactly the topics created and the ones refused."""
+    p = unique("it.refuse.")
+    batch = [dict(name=p + "good1", partitions=2), dict(name=p + "good2"),
+             dict(name=p + "bad", config={"retention.ms": -5})]
+
+    refused = kt(kafka, dict(topics=batch))
+    assert refused.get("failed") and not refused.get("changed"), refused
+    assert "The broker refused the changes, nothing was changed" in refused["msg"], refused["msg"]
+    assert "topic %r cannot be created: InvalidConfigurationError" % (p + "bad") \
+        in refused["msg"], refused["msg"]
+    assert describe(kafka, p) == {}
+
+    partial = kt(kafka, dict(topics=batch, broker_dry_run=False))
+    assert partial.get("failed") is True and "1 topic(s) failed" in partial["msg"], partial
+    assert sorted(partial["created"]) == [p + "good1", p + "good2"], partial
+    assert list(partial["failed_topics"]) == [p + "bad"], partial
+    assert "InvalidConfigurationError" in partial["failed_topics"][p + "bad"], partial
+    assert sorted(describe(kafka, p)) == [p + "good1", p + "good2"]
+    assert describe(kafka, p)[p + "good1"]["partitions"] == 2
+    assert_ok(kt(kafka, dict(topics=[dict(name=p + "good1", state="absent"),
+                                     dict(name=p + "good2", state="absent")])))

@@ -782,6 +782,65 @@ def partition_record_cost(spec, replication_factor=DEFAULT_RF_GUESS, existing=0)
 # Talking to the broker
 # ---------------------------------------------------------------------------------------------
 
+# From version 5 a CreateTopics answer carries every config of every new topic (about 30 each),
+# which kafka-python decodes and post-processes; the module only reads the error codes.
+CREATE_TOPICS_MAX_VERSION = 4
+
+
+def create_topics(admin, topics, timeout_ms, validate_only=False):
+    """CreateTopics for ``topics`` {name: {num_partitions, replication_factor, configs}}.
+
+    Returns [{name, error_code, error_message}] without raising for per-topic errors. Sent at
+    protocol version 4 at most, through the same path kafka-python's ``create_topics`` uses
+    (the controller, retried once on NOT_CONTROLLER): the configs the broker echoes from
+    version 5 cost, for 1,000 topics, 0.3-0.4 s of client CPU and 0.4-0.8 s in all per request.
+    Falls back to the public ``create_topics`` if those internals are missing.
+    """
+    request = _create_topics_request(admin, topics, timeout_ms, validate_only)
+    if request is None:
+        response = admin.create_topics(topics, timeout_ms=timeout_ms,
+                                       validate_only=validate_only, raise_errors=False)
+        return [dict(name=item["name"], error_code=item.get("error_code"),
+                     error_message=item.get("error_message"))
+                for item in response.get("topics", [])]
+    from kafka import errors as kafka_errors
+
+    def errors(response):
+        return [kafka_errors.for_code(topic.error_code) for topic in response.topics]
+    response = admin._manager.run(admin._send_request_to_controller, request, errors, False)
+    return [dict(name=topic.name, error_code=topic.error_code,
+                 error_message=getattr(topic, "error_message", None))
+            for topic in response.topics]
+
+
+def _create_topics_request(admin, topics, timeout_ms, validate_only):
+    manager = getattr(admin, "_manager", None)
+    if manager is None or not hasattr(admin, "_send_request_to_controller"):
+        return None
+    if getattr(manager, "broker_version", None) is None or manager.broker_version < (2, 4):
+        return None
+    try:
+        from kafka.protocol.admin import CreateTopicsRequest
+        topic_type = CreateTopicsRequest.CreatableTopic
+        assignment_type = topic_type.CreatableReplicaAssignment
+        config_type = topic_type.CreatableTopicConfig
+    except (ImportError, AttributeError):
+        return None
+    return CreateTopicsRequest(
+        topics=[topic_type(
+            name=name,
+            num_partitions=spec.get("num_partitions", -1),
+            replication_factor=spec.get("replication_factor", -1),
+            assignments=[assignment_type(partition_index=partition, broker_ids=replicas)
+                         for partition, replicas in sorted((spec.get("assignments") or {})
+                                                           .items())],
+            configs=[config_type(name=key, value=value)
+                     for key, value in sorted((spec.get("configs") or {}).items())])
+            for name, spec in topics.items()],
+        timeout_ms=timeout_ms, validate_only=validate_only,
+        max_version=CREATE_TOPICS_MAX_VERSION)
+
+
 def _error_text(code, message):
     from kafka import errors as kafka_errors
     error = kafka_errors.for_code(code)
@@ -830,9 +889,7 @@ def broker_validation(admin, plan, timeout_ms, include_configs=True):
     """
     problems = []
     for chunk in chunk_by_cost(sorted(plan["create"].items()), create_record_cost):
-        response = admin.create_topics(dict(chunk), timeout_ms=timeout_ms, validate_only=True,
-                                       raise_errors=False)
-        for item in response.get("topics", []):
+        for item in create_topics(admin, dict(chunk), timeout_ms, validate_only=True):
             if item.get("error_code") == 36:  # TOPIC_ALREADY_EXISTS, yet Metadata did not list it
                 problems.append("topic %r already exists on the controller but the broker does "
                                 "not list it yet (its creation is still being published); re-run "
@@ -880,9 +937,8 @@ def apply_plan(admin, plan, timeout_ms, reassignment_timeout=300, progress=None,
         return bool(outcomes.get(name, {}).get("failed"))
 
     for chunk in chunk_by_cost(sorted(plan["create"].items()), create_record_cost):
-        response = admin.create_topics(dict(chunk), timeout_ms=timeout_ms, raise_errors=False)
         answered = set()
-        for item in response.get("topics", []):
+        for item in create_topics(admin, dict(chunk), timeout_ms):
             answered.add(item["name"])
             if item.get("error_code"):
                 _outcome(outcomes, item["name"], "create",

@@ -270,8 +270,10 @@ unchanged:
   type: list
   elements: str
   sample: [payments.dlq]
-failed:
-  description: Topics the broker rejected, with the reason; nothing else was applied to them.
+failed_topics:
+  description:
+    - Topics the broker rejected, with the reason; nothing else was applied to them. Not called
+      C(failed), which Ansible reserves for the task's own status.
   returned: always
   type: dict
   sample: {"orders": "alter config: PolicyViolationError: ..."}
@@ -351,14 +353,14 @@ def argument_spec():
 def summarise(plan, outcomes=None):
     """Per-topic results. Topics already in the desired state are only named in ``unchanged``:
     a converge of thousands of topics returns (and Ansible scrubs and ships) what changed."""
-    result = dict(topics=[], created=[], updated=[], deleted=[], unchanged=[], failed={})
+    result = dict(topics=[], created=[], updated=[], deleted=[], unchanged=[], failed_topics={})
     outcomes = outcomes or {}
     for record in plan["topics"]:
         name = record["name"]
         problems = outcomes[name].get("failed") if name in outcomes else None
         if problems:
             error = "; ".join(problems)
-            result["failed"][name] = error
+            result["failed_topics"][name] = error
             result["topics"].append(dict(name=name, action="failed", changes=record["changes"],
                                          error=error))
             continue
@@ -477,11 +479,11 @@ def main():
     result.update(summarise(plan, outcomes))
     if report is not None:
         result["reassignment"] = report
-    if result["failed"]:
+    if result["failed_topics"]:
         applied = result["created"] + result["updated"] + result["deleted"]
         km.fail_json(msg="%d topic(s) failed: %s. Applied: %s" % (
-            len(result["failed"]),
-            "; ".join("%s (%s)" % item for item in sorted(result["failed"].items())),
+            len(result["failed_topics"]),
+            "; ".join("%s (%s)" % item for item in sorted(result["failed_topics"].items())),
             ", ".join(applied) if applied else "none"), **result)
     km.exit_json(**result)
 

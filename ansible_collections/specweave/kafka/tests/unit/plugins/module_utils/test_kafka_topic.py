@@ -535,3 +535,64 @@ def test_running_reassignment_is_planned_against_its_target():
                                                          removing_replicas=[2, 3])})
     assert current["t"]["assignment"][0] == [1] and current["t"]["replication_factor"] == 1
     assert plan_is_empty(plan_changes(desired, current, {}, RACKS3))
+
+
+# --- CreateTopics at protocol version 4 -------------------------------------------------------
+
+class _Answer(object):
+    def __init__(self, topics):
+        self.topics = topics
+
+
+class _Manager(object):
+    broker_version = (4, 1)
+
+    def __init__(self):
+        self.requests = []
+
+    def run(self, coroutine, request, errors, raise_errors):
+        self.requests.append((coroutine, request, raise_errors))
+        answer = _Answer([_Result(t.name, 37 if t.name == "bad" else 0,
+                                  "rejected" if t.name == "bad" else None)
+                          for t in request.topics])
+        assert [e.__name__ for e in errors(answer)].count("NoError") == len(request.topics) - (
+            1 if any(t.name == "bad" for t in request.topics) else 0)
+        return answer
+
+
+class LeanAdmin(object):
+    def __init__(self):
+        self._manager = _Manager()
+
+    def _send_request_to_controller(self, *args):  # the coroutine kafka-python's own call uses
+        raise AssertionError("only passed to _manager.run")
+
+    def create_topics(self, *args, **kwargs):
+        raise AssertionError("the public call decodes every echoed config")
+
+
+def test_create_topics_sent_at_version_4_without_raising():
+    from ansible_collections.specweave.kafka.plugins.module_utils.kafka_topic import (
+        CREATE_TOPICS_MAX_VERSION, create_topics)
+    admin = LeanAdmin()
+    answers = create_topics(admin, {
+        "ok": dict(num_partitions=3, replication_factor=2, configs={"retention.ms": "5"}),
+        "bad": dict(num_partitions=-1, replication_factor=-1, configs={})},
+        1500, validate_only=True)
+    assert answers == [dict(name="ok", error_code=0, error_message=None),
+                       dict(name="bad", error_code=37, error_message="rejected")]
+    coroutine, request, raise_errors = admin._manager.requests[0]
+    assert coroutine == admin._send_request_to_controller and raise_errors is False
+    assert CREATE_TOPICS_MAX_VERSION == 4 and request._max_version == 4
+    assert request.validate_only is True and request.timeout_ms == 1500
+    ok = request.topics[0]
+    assert (ok.name, ok.num_partitions, ok.replication_factor) == ("ok", 3, 2)
+    assert [(c.name, c.value) for c in ok.configs] == [("retention.ms", "5")]
+
+
+def test_create_topics_falls_back_to_the_public_call():
+    from ansible_collections.specweave.kafka.plugins.module_utils.kafka_topic import create_topics
+    admin = FakeAdmin(reject={"bad"})
+    answers = create_topics(admin, {"ok": {}, "bad": {}}, 1000)
+    assert admin.calls == [("create_topics", ["bad", "ok"])]
+    assert sorted((a["name"], a["error_code"]) for a in answers) == [("bad", 37), ("ok", 0)]
