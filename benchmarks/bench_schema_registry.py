@@ -36,7 +36,7 @@ sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 import ansible_collections  # noqa: E402
 
 from benchmarks.benchlib import (Best, cache_dir, floor_process, limit_process,  # noqa: E402
-                                 module_process, playbook_task, python_start)
+                                 module_process, playbook_task, import_baseline)
 from testbed.kafka import REPO, KafkaCluster  # noqa: E402
 from testbed.schema_registry import SchemaRegistry  # noqa: E402
 
@@ -162,7 +162,8 @@ def main():
                 base, subjects=subjects("module-" + tag, count)))
             figures.add("floor", floor["wall"])
             figures.add("floor cpu", floor["cpu"])
-        start = python_start()
+            figures.add("baseline", import_baseline(
+                "json, ssl, urllib.request, concurrent.futures"))
         print()
         print("schema_registry, %d Avro subjects, Apicurio %s (%s storage), best of %d round(s) "
               "[range]" % (count, registry.version, registry.storage, options.rounds))
@@ -179,19 +180,17 @@ def main():
         print(figures.step_row(step, options.no_ansible, (18, 18, 14, 10)))
         print("%-8s ratio per round: %s; limit in-process (requests only) %.2f s" % (
             "", ", ".join("%.2f" % r for r in ratios), figures.best(("limit in-process", step))))
-    floor = figures.best("floor")
-    floors = figures.values["floor"]
-    print("Ansible's fixed cost in the module process for these arguments (null module: "
-          "imports incl. ansible.module_utils.urls, AnsibleModule argument parsing, exit_json "
-          "echoing and scrubbing the arguments): %.2f s [%s]; bare interpreter start %.2f s"
-          % (floor, figures.spread("floor"), start))
+    print("Null module for these arguments (the module's imports, ansible.module_utils.urls "
+          "included, AnsibleModule argument parsing, exit_json echoing and scrubbing the "
+          "arguments): %s s; a process importing only what the limit imports (json, ssl, "
+          "urllib, concurrent.futures): %s s; Ansible's own cost is the difference"
+          % (figures.spread("floor"), figures.spread("baseline")))
     for step in ("create", "no-op"):
-        adjusted = [(m - f + start) / l for m, f, l in zip(
-            figures.values[("module", step)], floors, figures.values[("limit", step)])]
-        print("  %-7s ratio without Ansible's fixed cost, (module - floor + start) / limit, per "
-              "round: %s; CPU seconds module %.2f, floor %.2f" % (
-                  step, ", ".join("%.2f" % r for r in adjusted),
-                  figures.best(("module cpu", step)), figures.best("floor cpu")))
+        for line in figures.floor_report(step):
+            print(line)
+    print("CPU seconds: module create %.2f, no-op %.2f; floor %.2f" % (
+        figures.best(("module cpu", "create")), figures.best(("module cpu", "no-op")),
+        figures.best("floor cpu")))
     print("ratio = module / limit, both fresh processes. task/playbook: through "
           "ansible-playbook. Target ratio <= 1.5.")
 
