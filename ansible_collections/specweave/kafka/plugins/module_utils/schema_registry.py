@@ -146,8 +146,9 @@ class SchemaRegistryClient(object):
     ``urls.HTTPRedirectHandler`` for ``follow_redirects=safe``; urllib's default handlers,
     environment proxies included; basic auth sent up front with ``basic_auth_header``, like
     ``force_basic_auth``; Ansible's user agent) and sends every request through it. The
-    threads of a converge share it. On ansible-core without ``make_context`` it falls back to
-    ``Request.open`` per call.
+    threads of a converge share it. A plain http URL gets no TLS context (a redirect to https
+    then validates against the system CAs). On ansible-core without ``make_context`` it falls
+    back to ``Request.open`` per call.
     """
 
     USER_AGENT = "ansible-httpget"
@@ -169,18 +170,25 @@ class SchemaRegistryClient(object):
         self.sleep = sleep or time.sleep
         self.requests = 0
         self._http = None
-        self._urllib_opener = None
+        self._urllib_openers = {}  # one per scheme: {https?: opener}
 
-    def _build_opener(self, settings):
-        # Built on first use, inside request()'s error handling, so a missing CA or key file
-        # fails with the same message as any other TLS problem.
-        context = make_context(cafile=settings.get("ca_path"),
-                               validate_certs=settings.get("validate_certs", True),
-                               client_cert=settings.get("client_cert"),
-                               client_key=settings.get("client_key"))
-        return urllib_request.build_opener(
-            urllib_request.HTTPSHandler(context=context),
-            HTTPRedirectHandler(settings.get("follow_redirects", "safe")))
+    def _build_opener(self, settings, tls):
+        handlers = [HTTPRedirectHandler(settings.get("follow_redirects", "safe"))]
+        if tls:
+            # Not for plain http: loading the CA bundle alone costs about 50 ms.
+            try:
+                context = make_context(cafile=settings.get("ca_path"),
+                                       validate_certs=settings.get("validate_certs", True),
+                                       client_cert=settings.get("client_cert"),
+                                       client_key=settings.get("client_key"))
+            except (OSError, ValueError) as exc:  # ssl.SSLError is an OSError
+                raise SchemaRegistryError(
+                    "Cannot load the TLS files (ca_path=%s, client_cert=%s, client_key=%s): %s. "
+                    "Check that they exist, are readable PEM files and that the key matches the "
+                    "certificate." % (settings.get("ca_path"), settings.get("client_cert"),
+                                      settings.get("client_key"), exc))
+            handlers.insert(0, urllib_request.HTTPSHandler(context=context))
+        return urllib_request.build_opener(*handlers)
 
     def _open(self, url, method="GET", data=None, headers=None, **settings):
         """What ``open_url`` does with these settings, through one opener built once."""
@@ -189,8 +197,10 @@ class SchemaRegistryClient(object):
                 self._http = Request()
                 self._http.cookies = None  # like open_url: no cookie jar between calls
             return self._http.open(method, url, data=data, headers=headers, **settings)
-        if self._urllib_opener is None:
-            self._urllib_opener = self._build_opener(settings)
+        tls = url.lower().startswith("https:")
+        opener = self._urllib_openers.get(tls)
+        if opener is None:
+            opener = self._urllib_openers[tls] = self._build_opener(settings, tls)
         request = urllib_request.Request(
             url, data=data.encode("utf-8") if data is not None else None, method=method.upper())
         request.add_header("User-agent", self.USER_AGENT)
@@ -199,7 +209,7 @@ class SchemaRegistryClient(object):
                 settings["url_username"], settings.get("url_password") or ""))
         for name, value in (headers or {}).items():
             request.add_header(name, value)
-        return self._urllib_opener.open(request, None, settings.get("timeout", 30))
+        return opener.open(request, None, settings.get("timeout", 30))
 
     @classmethod
     def from_params(cls, params):

@@ -334,11 +334,10 @@ def test_real_http_one_opener_headers_auth_and_body(recorder):
     server = recorder([(200, ["a", "b"], {}), (200, {"id": 7}, {}), (200, {"id": 7}, {})])
     sr = SchemaRegistryClient(server.url + "/apis/ccompat/v7", username="key", password="s3cret")
     assert sr.subjects() == ["a", "b"]
-    opener = sr._urllib_opener
-    assert opener is not None
+    opener = sr._urllib_openers[False]
     assert sr.request("POST", "/subjects/x", body={"schema": "\"string\""}) == {"id": 7}
     sr.request("POST", "/subjects/x", body={"schema": "\"string\""})
-    assert sr._urllib_opener is opener          # built once, reused for every request
+    assert sr._urllib_openers == {False: opener}  # built once, reused for every request
     first, second = server.seen[0], server.seen[1]
     assert (first["method"], first["path"]) == ("GET", "/apis/ccompat/v7/subjects")
     import base64
@@ -403,3 +402,25 @@ def test_client_certificate_refusal_is_not_retried():
     assert "refused the TLS client certificate" in str(error.value)
     assert "client_cert and client_key" in str(error.value)
     assert sleeps == [] and sr.requests == 1
+
+
+def test_tls_context_only_for_https(recorder, monkeypatch):
+    from ansible_collections.specweave.kafka.plugins.module_utils import schema_registry as srmod
+    contexts = []
+    real = srmod.make_context
+
+    def counting(**kwargs):
+        contexts.append(kwargs)
+        return real(**kwargs)
+    monkeypatch.setattr(srmod, "make_context", counting)
+    server = recorder([(200, [], {}), (200, [], {})])
+    plain = SchemaRegistryClient(server.url)
+    plain.subjects()
+    plain.subjects()
+    assert contexts == []                       # plain http: no CA bundle loaded
+    secure = SchemaRegistryClient("https://127.0.0.1:9", ca_path="/no/such/ca.pem", retries=0)
+    with pytest.raises(SchemaRegistryError) as error:
+        secure.subjects()
+    assert [c["cafile"] for c in contexts] == ["/no/such/ca.pem"]
+    assert "Cannot load the TLS files (ca_path=/no/such/ca.pem" in str(error.value)
+    assert secure.requests == 1                 # not retried
