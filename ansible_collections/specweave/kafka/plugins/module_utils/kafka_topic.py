@@ -826,18 +826,19 @@ def _create_topics_request(admin, topics, timeout_ms, validate_only):
         config_type = topic_type.CreatableTopicConfig
     except (ImportError, AttributeError):
         return None
-    return CreateTopicsRequest(
-        topics=[topic_type(
+    creatable = []
+    for name, spec in topics.items():
+        assignments = sorted((spec.get("assignments") or {}).items())
+        configs = sorted((spec.get("configs") or {}).items())
+        creatable.append(topic_type(
             name=name,
             num_partitions=spec.get("num_partitions", -1),
             replication_factor=spec.get("replication_factor", -1),
             assignments=[assignment_type(partition_index=partition, broker_ids=replicas)
-                         for partition, replicas in sorted((spec.get("assignments") or {})
-                                                           .items())],
-            configs=[config_type(name=key, value=value)
-                     for key, value in sorted((spec.get("configs") or {}).items())])
-            for name, spec in topics.items()],
-        timeout_ms=timeout_ms, validate_only=validate_only,
+                         for partition, replicas in assignments],
+            configs=[config_type(name=key, value=value) for key, value in configs]))
+    return CreateTopicsRequest(
+        topics=creatable, timeout_ms=timeout_ms, validate_only=validate_only,
         max_version=CREATE_TOPICS_MAX_VERSION)
 
 

@@ -382,7 +382,7 @@ def test_real_http_unreachable_names_the_registry():
     (URLError(ssl.SSLCertVerificationError(
         1, "[SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed")), "server"),
     (ssl.SSLError(1, "[SSL: TLSV13_ALERT_CERTIFICATE_REQUIRED] tlsv13 alert "
-                                   "certificate required"), "client"),
+                     "certificate required"), "client"),
     (URLError(ssl.SSLError(1, "[SSL: TLSV1_ALERT_UNKNOWN_CA] tlsv1 alert unknown ca")), "client"),
     (URLError(ConnectionRefusedError(111, "Connection refused")), None),
     (URLError("timed out"), None),
