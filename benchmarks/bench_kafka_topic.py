@@ -36,11 +36,10 @@ import time
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, REPO)
 
-from benchmarks.benchlib import floor_process, measure, import_baseline  # noqa: E402
+from benchmarks.benchlib import (cache_dir, floor_process, import_baseline,  # noqa: E402
+                                 limit_process, module_process)
 from testbed.kafka import KafkaCluster  # noqa: E402
 
-MODULE = os.path.join(REPO, "ansible_collections", "specweave", "kafka", "plugins", "modules",
-                      "kafka_topic.py")
 
 # The limit: the fewest kafka-python admin calls that do the same work.
 LIMIT_SCRIPT = r"""
@@ -75,33 +74,6 @@ admin.close()
 """
 
 
-def module_env():
-    env = dict(os.environ)
-    env["PYTHONPATH"] = REPO + os.pathsep + env.get("PYTHONPATH", "")
-    return env
-
-
-def run_module(workdir, args):
-    path = os.path.join(workdir, "args.json")
-    with open(path, "w") as handle:
-        json.dump({"ANSIBLE_MODULE_ARGS": args}, handle)
-    data = measure([sys.executable, MODULE, path], env=module_env())
-    result = json.loads(data["out"][data["out"].find("{"):])
-    if result.get("failed"):
-        raise RuntimeError("module failed: %s" % result.get("msg"))
-    return data, result
-
-
-def run_limit(workdir, job):
-    script = os.path.join(workdir, "limit.py")
-    with open(script, "w") as handle:
-        handle.write(LIMIT_SCRIPT)
-    path = os.path.join(workdir, "job.json")
-    with open(path, "w") as handle:
-        json.dump(job, handle)
-    return measure([sys.executable, script, path])
-
-
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--topics", type=int, default=1000)
@@ -112,9 +84,7 @@ def main():
     options = parser.parse_args()
 
     # Not under /tmp: other test runs on the machine clean their /tmp folders.
-    cache = os.environ.get("SPECWEAVE_CACHE") or os.path.expanduser("~/.cache/specweave-kafka")
-    os.makedirs(os.path.join(cache, "bench"), exist_ok=True)
-    workdir = tempfile.mkdtemp(prefix="kafka-topic-", dir=os.path.join(cache, "bench"))
+    workdir = tempfile.mkdtemp(prefix="kafka-topic-", dir=cache_dir("bench"))
     # Deleted topics' logs are removed 1 s after the deletion instead of 60 s, so that drain()
     # can wait for the broker to finish a round's cleanup before the next round starts.
     cluster = KafkaCluster(size=1, workdir=os.path.join(workdir, "kafka"), heap="1g",
@@ -149,16 +119,17 @@ def main():
             ]
             for key, label, cfg, step, change in steps:
                 def limit_side():
-                    out = run_limit(workdir, dict(bootstrap=cluster.bootstrap_servers,
-                                                  names=lim_names, step=step,
-                                                  configs=configs, change=change))
+                    out, _answer = limit_process(workdir, "topic", LIMIT_SCRIPT, dict(
+                        bootstrap=cluster.bootstrap_servers, names=lim_names, step=step,
+                        configs=configs, change=change))
                     # The broker publishes new topics in order and creates their logs
                     # afterwards; let it finish before the other side starts.
                     settle(cluster, lim_names)
                     return out
 
                 def module_side():
-                    out = run_module(workdir, dict(base, topics=topics_arg(cfg)))
+                    out = module_process(workdir, "kafka_topic",
+                                         dict(base, topics=topics_arg(cfg)))
                     settle(cluster, mod_names)
                     return out
                 # Alternate which side goes first, so neither always meets a fresher broker.
@@ -189,10 +160,9 @@ def main():
                 limit_walls[key] = limit["wall"]
             # (c) against a limit that also does the reads a converge needs; reported beside
             # the blind-alter limit above, which is the strict minimum.
-            read_alter = run_limit(workdir, dict(bootstrap=cluster.bootstrap_servers,
-                                                 names=lim_names, step="read_alter",
-                                                 configs=configs,
-                                                 change={"retention.ms": "86400000"}))
+            read_alter, _answer = limit_process(workdir, "topic", LIMIT_SCRIPT, dict(
+                bootstrap=cluster.bootstrap_servers, names=lim_names, step="read_alter",
+                configs=configs, change={"retention.ms": "86400000"}))
             best = rows.get("c-read", (None, None, float("inf")))
             rows["c-read"] = ("(c) vs reads + alter limit", rows["c"][1],
                               min(best[2], read_alter["wall"]))
@@ -200,9 +170,10 @@ def main():
             limit_walls["c-read"] = read_alter["wall"]
             # (a) again without the broker dry run (broker_dry_run: false), fresh names
             dry_names = ["bench.nodry%d.t%04d" % (round_, i) for i in range(options.topics)]
-            data, result = run_module(workdir, dict(base, broker_dry_run=False, topics=[
-                dict(name=n, partitions=3, replication_factor=1, config=configs)
-                for n in dry_names]))
+            data, result = module_process(workdir, "kafka_topic", dict(
+                base, broker_dry_run=False,
+                topics=[dict(name=n, partitions=3, replication_factor=1, config=configs)
+                        for n in dry_names]))
             settle(cluster, dry_names)
             # compared with this round's (a) limit
             best = rows.get("a-nodry")
