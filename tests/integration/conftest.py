@@ -24,7 +24,7 @@ def kafka():
 @pytest.fixture(scope="session")
 def kafka3():
     """A 3-node KRaft cluster (combined broker+controller, racks rack-0..2) on 127.0.0.1."""
-    cluster = KafkaCluster(size=3, racks=True).start()
+    cluster = KafkaCluster(size=3, racks=True).start(timeout=240)
     yield cluster
     cluster.stop()
 

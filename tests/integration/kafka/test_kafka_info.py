@@ -2,7 +2,7 @@
 
 Every figure is compared with what Kafka's own tools report (TopicCommand, MetadataQuorumCommand,
 ConsumerGroupCommand from the same Maven jars), never with the module's code. The degraded-cluster
-case runs on its own 3-node cluster so that stopping a broker disturbs no other test.
+case stops a broker of the shared 3-node cluster and returns only once it is whole again.
 """
 import json
 import os
@@ -11,13 +11,11 @@ import tempfile
 import time
 import uuid
 
-import pytest
 from kafka import KafkaAdminClient, KafkaConsumer, KafkaProducer, TopicPartition
 from kafka.admin import NewTopic
 from kafka.structs import OffsetAndMetadata
 
 from testbed.ansible import run_module, run_playbook
-from testbed.kafka import KafkaCluster
 
 # The json stdout callback lives in ansible.posix, installed with the ansible package.
 TOPIC_COMMAND = "org.apache.kafka.tools.TopicCommand"
@@ -196,14 +194,6 @@ def test_three_nodes_match_tools(kafka3):
     assert result["healthy"] is True, result["health_problems"]
 
 
-@pytest.fixture(scope="module")
-def degradable():
-    """A 3-node cluster of this module's own: the test stops and restarts one of its brokers."""
-    cluster = KafkaCluster(size=3, racks=True).start(timeout=240)
-    yield cluster
-    cluster.stop()
-
-
 GATE_PLAYBOOK = """
 - name: Health gate as a rolling restart would use it
   hosts: localhost
@@ -223,8 +213,11 @@ GATE_PLAYBOOK = """
 """
 
 
-def test_under_replicated_after_stopping_a_broker(degradable):
-    cluster = degradable
+def test_under_replicated_after_stopping_a_broker(kafka3):
+    """Stops one broker of the shared 3-node cluster and starts it again; the test ends only
+    once the health gate and TopicCommand agree the cluster is whole again, so the tests after
+    it meet a healthy cluster."""
+    cluster = kafka3
     prefix = unique("it.infourp.")
     create_topics(cluster, [(prefix + "data", 3, 3, None)])
     healthy = info(cluster, include_internal=True, expected_brokers=3)
