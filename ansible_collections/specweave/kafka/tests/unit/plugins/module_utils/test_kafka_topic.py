@@ -596,3 +596,115 @@ def test_create_topics_falls_back_to_the_public_call():
     answers = create_topics(admin, {"ok": {}, "bad": {}}, 1000)
     assert admin.calls == [("create_topics", ["bad", "ok"])]
     assert sorted((a["name"], a["error_code"]) for a in answers) == [("bad", 37), ("ok", 0)]
+
+
+# --- the reads of a converge, sent at once ----------------------------------------------------
+
+class _Part(object):
+    def __init__(self, index, replicas):
+        self.partition_index, self.leader_id = index, replicas[0]
+        self.replica_nodes, self.isr_nodes, self.error_code = replicas, replicas, 0
+
+
+class _Topic(object):
+    def __init__(self, name, partitions=None):
+        self.name, self.is_internal = name, False
+        self.error_code = 3 if partitions is None else 0  # UNKNOWN_TOPIC_OR_PARTITION
+        self.partitions = [_Part(i, r) for i, r in enumerate(partitions or [])]
+
+
+class _Scheduled(object):
+    """A request handed to the event loop; records how many were in flight when it is awaited."""
+
+    def __init__(self, loop, coroutine, args):
+        self.loop, self.coroutine, self.args = loop, coroutine, args
+
+    def __await__(self):
+        self.loop.in_flight_at_await.append(len(self.loop.scheduled))
+        return self.coroutine(*self.args).__await__()
+
+
+class _Loop(object):
+    def __init__(self, existing):
+        self.existing, self.scheduled, self.in_flight_at_await, self.sent = existing, [], [], []
+
+    def call_soon(self, coroutine, *args):
+        self.scheduled.append(coroutine.__name__)
+        return _Scheduled(self, coroutine, args)
+
+    async def send(self, request):
+        self.sent.append(request)
+        return _Answer([_Topic(t.name, self.existing.get(t.name)) for t in request.topics])
+
+    def run(self, coroutine):
+        try:
+            coroutine().send(None)
+        except StopIteration as done:
+            return done.value
+        raise AssertionError("the fake loop answers every request at once")
+
+
+class ReadingAdmin(object):
+    def __init__(self, existing):
+        self._manager = _Loop(existing)
+        self.described = []
+
+    async def _async_describe_configs(self, resources, include_synonyms, config_filter):
+        self.described.append(([(r.name, r.configs) for r in resources], config_filter))
+        # kafka-python gives a topic the broker does not know an empty entry
+        return dict(topic=dict((r.name, {"retention.ms": {"value": "5"}} if r.name in
+                                self._manager.existing else {}) for r in resources))
+
+    async def _describe_cluster(self):
+        fenced = dict(broker_id=2, rack=None, is_fenced=True)
+        return dict(brokers=[dict(broker_id=1, rack="a"), fenced])
+
+
+def test_reads_are_sent_at_once_and_missing_topics_dropped():
+    from ansible_collections.specweave.kafka.plugins.module_utils.kafka_topic import read_current
+    admin = ReadingAdmin(existing={"old": [[1], [1]]})
+    current, configs, brokers = read_current(admin, ["old", "new"], {"old": ["retention.ms"],
+                                                                     "new": ["retention.ms"]},
+                                             need_brokers=True)
+    loop = admin._manager
+    # Metadata, DescribeConfigs and DescribeCluster are all scheduled before the first is
+    # awaited: none waits for the answer of another
+    assert loop.scheduled == ["metadata", "_async_describe_configs", "_describe_cluster"]
+    assert loop.in_flight_at_await == [3, 3, 3]
+    # configs are asked for every named topic (no wait for Metadata), kept for existing ones
+    assert admin.described == [([("old", ["retention.ms"]), ("new", ["retention.ms"])], "all")]
+    assert configs == {"old": {"retention.ms": {"value": "5"}}}
+    assert current["new"] is None and current["old"]["partitions"] == 2
+    assert current["old"]["assignment"] == {0: [1], 1: [1]} and current["old"]["leaders"][1] == 1
+    assert brokers == {1: "a"}
+    # the Metadata request leaves out authorized operations
+    request = loop.sent[0]
+    assert request.include_topic_authorized_operations is False
+    assert request.allow_auto_topic_creation is False
+
+
+def test_reads_skip_what_is_not_needed():
+    from ansible_collections.specweave.kafka.plugins.module_utils.kafka_topic import read_current
+    admin = ReadingAdmin(existing={"old": [[1]]})
+    current, configs, brokers = read_current(admin, ["old"], {"old": []}, need_brokers=False)
+    assert admin._manager.scheduled == ["metadata"]
+    assert configs == {} and brokers is None and current["old"]["partitions"] == 1
+
+
+def test_reads_fall_back_to_the_public_calls():
+    from ansible_collections.specweave.kafka.plugins.module_utils.kafka_topic import read_current
+
+    class PublicAdmin(FakeAdmin):
+        def describe_configs(self, resources, config_filter):
+            self.calls.append(("describe_configs", sorted(r.name for r in resources)))
+            return dict(topic=dict((r.name, {}) for r in resources))
+
+        def describe_cluster(self):
+            self.calls.append(("describe_cluster", []))
+            return dict(brokers=[dict(broker_id=1)])
+
+    admin = PublicAdmin(reject=set())
+    current, configs, brokers = read_current(admin, ["a"], {"a": ["retention.ms"]}, True)
+    assert admin.calls == [("describe_topics", ["a"]), ("describe_configs", ["a"]),
+                           ("describe_cluster", [])]
+    assert current["a"]["partitions"] == 1 and configs == {"a": {}} and brokers == {1: None}
