@@ -12,8 +12,10 @@ module file with its arguments as JSON) and once by the minimal direct kafka-pyt
 doing the same work, also in a fresh process (so both pay interpreter start, imports and the
 connection). For (c) two limits are printed: the blind IncrementalAlterConfigs (the strict
 minimum, which cannot tell whether anything changed) and the same alter preceded by the
-Metadata and DescribeConfigs reads that any converge needs, as the (b) limit does. Prints wall times, the ratio module/limit (target <= 1.5) and the module's peak
-memory (max RSS of the child, target <= 150 MB). ``--ansible`` also times (b) through
+Metadata and DescribeConfigs reads that any converge needs, as the (b) limit does. (b) is also
+compared with those two reads sent together on kafka-python's event loop, as the module sends
+them (a reference beside the plain-call limit). Prints wall times, the ratio module/limit
+(target <= 1.5) and the module's peak memory (max RSS of the child, target <= 150 MB). ``--ansible`` also times (b) through
 ``ansible-playbook`` (one task) for reference.
 
 Rounds alternate which side goes first (even rounds the limit, odd rounds the module), so
@@ -61,6 +63,17 @@ elif job["step"] == "noop":
     admin.describe_topics(names)
     admin.describe_configs([ConfigResource("TOPIC", n, sorted(job["configs"])) for n in names],
                            config_filter="all")
+elif job["step"] == "noop_at_once":
+    # The same two reads sent together on the client's event loop (kafka-python internals), as
+    # the module sends them: a reference for (b), not the practical limit of plain calls.
+    manager = admin._manager
+    resources = [ConfigResource("TOPIC", n, sorted(job["configs"])) for n in names]
+
+    async def both():
+        futures = [manager.call_soon(admin._get_cluster_metadata, names),
+                   manager.call_soon(admin._async_describe_configs, resources, False, "all")]
+        return [await future for future in futures]
+    manager.run(both)
 elif job["step"] in ("alter", "read_alter"):
     if job["step"] == "read_alter":
         # What a converge must read before it knows what to alter (and whether anything changed).
@@ -168,6 +181,16 @@ def main():
                               min(best[2], read_alter["wall"]))
             per_round.setdefault("c-read", []).append(module_walls["c"] / read_alter["wall"])
             limit_walls["c-read"] = read_alter["wall"]
+            # (b) against the same reads sent at once, as the module sends them; reported beside
+            # the plain-call limit.
+            at_once, _answer = limit_process(workdir, "topic", LIMIT_SCRIPT, dict(
+                bootstrap=cluster.bootstrap_servers, names=lim_names, step="noop_at_once",
+                configs=configs, change=None))
+            best = rows.get("b-at-once", (None, None, float("inf")))
+            rows["b-at-once"] = ("(b) vs reads sent at once", rows["b"][1],
+                                 min(best[2], at_once["wall"]))
+            per_round.setdefault("b-at-once", []).append(module_walls["b"] / at_once["wall"])
+            limit_walls["b-at-once"] = at_once["wall"]
             # (a) again without the broker dry run (broker_dry_run: false), fresh names
             dry_names = ["bench.nodry%d.t%04d" % (round_, i) for i in range(options.topics)]
             data, result = module_process(workdir, "kafka_topic", dict(
@@ -227,7 +250,7 @@ def main():
                                                       for f, b in zip(floors, baselines))))
     # What a module doing the limit's work in the limit's time would measure: the limit plus
     # Ansible's own cost for the same arguments.
-    for key in ("a", "b", "c-read"):
+    for key in ("a", "b", "b-at-once", "c-read"):
         print("ratio of the limit's time plus Ansible's own cost, 1 + (floor - baseline) / limit, "
               "per round %-7s %s" % (key, ", ".join(
                   "%.2f" % (1 + (f - b) / limits[key])
