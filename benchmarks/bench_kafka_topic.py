@@ -15,8 +15,8 @@ minimum, which cannot tell whether anything changed) and the same alter preceded
 Metadata and DescribeConfigs reads that any converge needs, as the (b) limit does. (b) is also
 compared with those two reads sent together on kafka-python's event loop, as the module sends
 them (a reference beside the plain-call limit). Prints wall times, the ratio module/limit
-(target <= 1.5) and the module's peak memory (max RSS of the child, target <= 150 MB). ``--ansible`` also times (b) through
-``ansible-playbook`` (one task) for reference.
+(target <= 1.5) and the module's peak memory (max RSS of the child, target <= 150 MB).
+``--ansible`` also times (b) through ``ansible-playbook`` (one task) for reference.
 
 Rounds alternate which side goes first (even rounds the limit, odd rounds the module), so
 neither always meets a fresher broker. Each round uses fresh topic names, deletes its topics at
