@@ -122,7 +122,9 @@ class KafkaNode(object):
         return self.cluster.java(main_class, *args, **kwargs)
 
     def format_command(self):
-        args = ["format", "-t", self.cluster.cluster_id, "-c", self.config_path]
+        # "--cluster-id=ID" in one argument: a random id can start with "-" (1 in 32), which
+        # the tool's parser would otherwise read as an option.
+        args = ["format", "--cluster-id=" + self.cluster.cluster_id, "-c", self.config_path]
         args += self.cluster.format_args(self) if self.cluster.format_args else []
         return self.cluster.java_command("kafka.tools.StorageTool", *args)
 
