@@ -283,9 +283,9 @@ class SchemaRegistryClient(object):
                 if attempt <= self.retries:
                     self.sleep(retry_delay(attempt))
                     continue
-                raise SchemaRegistryError("Cannot reach Schema Registry at %s (%s %s): %s. Check url and "
-                                          "that the registry is running and reachable."
-                                          % (self.url, method, url, getattr(exc, "reason", exc)))
+                raise SchemaRegistryError("Cannot reach Schema Registry at %s (%s %s): %s. %s"
+                                          % (self.url, method, url, getattr(exc, "reason", exc),
+                                             unreachable_hint(url, exc)))
 
     # -- API calls -------------------------------------------------------------------------
     def subjects(self, deleted=False):
@@ -415,6 +415,33 @@ def tls_problem(exc):
     if "ALERT" in text and any(alert in text for alert in _CLIENT_CERT_ALERTS):
         return "client"
     return None
+
+
+def tls_dropped(url, exc):
+    """True when an https exchange ended in an EOF or a reset instead of an answer.
+
+    With TLS 1.3 the client finishes its handshake before the server has checked the client
+    certificate; a server refusing it sends an alert and closes, and when the close overtakes
+    the alert (a busy host, unread request bytes turning the close into a reset) the client sees
+    only the EOF. A registry going away does the same, so it is retried like any lost connection.
+    """
+    if not url.lower().startswith("https:"):
+        return False
+    reason = getattr(exc, "reason", None)
+    if isinstance(reason, ConnectionResetError) or isinstance(exc, ConnectionResetError):
+        return True
+    text = " ".join(str(part) for part in (reason, exc) if part is not None).upper()
+    return "EOF OCCURRED IN VIOLATION OF PROTOCOL" in text or "UNEXPECTED_EOF" in text
+
+
+def unreachable_hint(url, exc):
+    if tls_dropped(url, exc):
+        return ("The registry closed the TLS connection without an answer, which is also what a "
+                "registry (or a TLS listener in front of it) does when it refuses the client "
+                "certificate: if it requires one, set client_cert and client_key (or "
+                "SCHEMA_REGISTRY_CLIENT_CERT / SCHEMA_REGISTRY_CLIENT_KEY) to a certificate signed "
+                "by a CA it accepts; otherwise check that the registry is running.")
+    return "Check url and that the registry is running and reachable."
 
 
 def tls_message(problem, base_url, method, url, exc):

@@ -404,6 +404,35 @@ def test_client_certificate_refusal_is_not_retried():
     assert sleeps == [] and sr.requests == 1
 
 
+@pytest.mark.parametrize("exc", [
+    URLError(ssl.SSLEOFError(8, "EOF occurred in violation of protocol (_ssl.c:2427)")),
+    URLError(ssl.SSLError(1, "[SSL: UNEXPECTED_EOF_WHILE_READING] unexpected eof while reading")),
+    URLError(ConnectionResetError(104, "Connection reset by peer")),
+    ConnectionResetError(104, "Connection reset by peer"),
+])
+def test_tls_connection_dropped_points_to_client_certificate_too(exc):
+    sleeps = []
+    sr = SchemaRegistryClient("https://sr.example", sleep=sleeps.append, retries=1,
+                              opener=FakeOpener([(exc, None, None), (exc, None, None)]))
+    with pytest.raises(SchemaRegistryError) as error:
+        sr.subjects()
+    message = str(error.value)
+    assert message.startswith("Cannot reach Schema Registry at https://sr.example")
+    assert "closed the TLS connection without an answer" in message
+    assert "client_cert and client_key" in message
+    assert len(sleeps) == 1 and sr.requests == 2  # a registry going away looks the same: retried
+
+
+def test_plain_http_connection_reset_is_not_about_certificates():
+    exc = URLError(ConnectionResetError(104, "Connection reset by peer"))
+    sr = SchemaRegistryClient("http://sr.example", sleep=lambda s: None, retries=0,
+                              opener=FakeOpener([(exc, None, None)]))
+    with pytest.raises(SchemaRegistryError) as error:
+        sr.subjects()
+    assert "Check url and that the registry is running" in str(error.value)
+    assert "client_cert" not in str(error.value)
+
+
 def test_tls_context_only_for_https(recorder, monkeypatch):
     from ansible_collections.specweave.kafka.plugins.module_utils import schema_registry as srmod
     contexts = []
