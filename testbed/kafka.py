@@ -122,7 +122,7 @@ class KafkaNode(object):
         return self.cluster.java(main_class, *args, **kwargs)
 
     def format_command(self):
-        # "--cluster-id=ID" in one argument: a random id can start with "-" (1 in 32), which
+        # "--cluster-id=ID" in one argument: a random id starts with "-" once in 64, which
         # the tool's parser would otherwise read as an option.
         args = ["format", "--cluster-id=" + self.cluster.cluster_id, "-c", self.config_path]
         args += self.cluster.format_args(self) if self.cluster.format_args else []
