@@ -880,7 +880,7 @@ def read_current(admin, names, config_keys, need_brokers, all_configs=False):
         if name in current:
             current[name] = topic_state_from_metadata(meta)
     brokers = live_brokers_from_cluster(cluster) if need_brokers else None
-    configs = dict((name, value) for name, value in (described or {}).get("topic", {}).items()
+    configs = dict((name, value) for name, value in described.get("topic", {}).items()
                    if current.get(name) is not None)
     return current, configs, brokers
 

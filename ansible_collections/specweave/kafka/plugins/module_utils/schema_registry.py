@@ -405,11 +405,16 @@ _CLIENT_CERT_ALERTS = ("CERTIFICATE_REQUIRED", "UNKNOWN_CA", "BAD_CERTIFICATE",
                        "UNSUPPORTED_CERTIFICATE", "ACCESS_DENIED")
 
 
+def _error_words(exc):
+    """The text of a connection error and of the reason it wraps (URLError), upper case."""
+    reason = getattr(exc, "reason", None)
+    return " ".join(str(part) for part in (reason, exc) if part is not None).upper()
+
+
 def tls_problem(exc):
     """``server`` when the registry's certificate is not trusted, ``client`` when the registry
     (or a TLS listener in front of it) refused the client certificate, else None."""
-    reason = getattr(exc, "reason", None)
-    text = " ".join(str(part) for part in (reason, exc) if part is not None).upper()
+    text = _error_words(exc)
     if "CERTIFICATE_VERIFY_FAILED" in text:
         return "server"
     if "ALERT" in text and any(alert in text for alert in _CLIENT_CERT_ALERTS):
@@ -427,10 +432,9 @@ def tls_dropped(url, exc):
     """
     if not url.lower().startswith("https:"):
         return False
-    reason = getattr(exc, "reason", None)
-    if isinstance(reason, ConnectionResetError) or isinstance(exc, ConnectionResetError):
+    if isinstance(getattr(exc, "reason", exc), ConnectionResetError):
         return True
-    text = " ".join(str(part) for part in (reason, exc) if part is not None).upper()
+    text = _error_words(exc)
     return "EOF OCCURRED IN VIOLATION OF PROTOCOL" in text or "UNEXPECTED_EOF" in text
 
 
