@@ -4,8 +4,8 @@
 """Connection layer shared by every module that talks to Kafka's admin API.
 
 ``kafka_common_argument_spec()`` is the argument spec documented by the ``specweave.kafka.kafka``
-doc fragment; ``KafkaModule`` checks the dependency, builds one admin client per task and turns
-library errors into one clear ``fail_json`` message.
+doc fragment; ``KafkaConnection`` (the family's seam on the runner) checks the dependency, builds
+one admin client per task and turns library errors into one clear message.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -17,7 +17,12 @@ import re
 import threading
 import traceback
 
-from ansible.module_utils.basic import AnsibleModule, env_fallback, missing_required_lib
+from ansible.module_utils.basic import env_fallback, missing_required_lib
+from ansible_collections.specweave.kafka.plugins.module_utils.runner import (
+    Connection,
+    ModuleFailure,
+    build_module,
+)
 
 KAFKA_IMPORT_ERROR = None
 try:
@@ -291,32 +296,33 @@ class _RecentWarnings(logging.Handler):
         del self.messages[:-self.size]
 
 
-class KafkaModule(object):
-    """Module wrapper: dependency check, one admin client per task, clear failures.
+class KafkaConnection(Connection):
+    """The Kafka family for the runner: one admin client per task, clear failures.
 
-    Usage::
-
-        km = KafkaModule(argument_spec=dict(...), supports_check_mode=True)
-        admin = km.admin()          # connected KafkaAdminClient
-        with km.operation("CreateTopics"):
-            admin.create_topics(...)
+    ``check`` verifies kafka-python and the connection options and captures kafka-python's
+    warnings (the cause of a failed bootstrap is only logged); ``open`` connects behind a
+    watchdog (kafka-python does not bound a TLS/SASL handshake the peer never answers);
+    ``describe`` turns a library error into one sentence naming the step.
     """
 
-    def __init__(self, argument_spec=None, **kwargs):
-        spec = kafka_common_argument_spec()
-        spec.update(argument_spec or {})
-        self.module = AnsibleModule(argument_spec=spec, **kwargs)
-        self.params = self.module.params
-        self._admin = None
-        self._warnings = _RecentWarnings()
+    def __init__(self):
+        self.params = {}
+        self.admin = None
+        self.warnings = _RecentWarnings()
+
+    def argument_spec(self):
+        return kafka_common_argument_spec()
+
+    def check(self, module):
+        self.params = module.params
         if KAFKA_IMPORT_ERROR:
-            self.module.fail_json(msg=missing_required_lib("kafka-python>=3.0.0"),
-                                  exception=KAFKA_IMPORT_ERROR)
+            module.fail_json(msg=missing_required_lib("kafka-python>=3.0.0"),
+                             exception=KAFKA_IMPORT_ERROR)
         problems = validate_connection_params(self.params)
         if problems:
-            self.module.fail_json(msg="Invalid connection options: " + "; ".join(problems))
+            module.fail_json(msg="Invalid connection options: " + "; ".join(problems))
         kafka_logger = logging.getLogger("kafka")
-        kafka_logger.addHandler(self._warnings)
+        kafka_logger.addHandler(self.warnings)
         if kafka_logger.level == logging.NOTSET or kafka_logger.level > logging.WARNING:
             kafka_logger.setLevel(logging.WARNING)
 
@@ -329,41 +335,39 @@ class KafkaModule(object):
         """Seconds the connection watchdog waits for the client to bootstrap."""
         return (self.params.get("request_timeout_ms") or 30000) / 1000.0 + CONNECT_GRACE_SECONDS
 
-    def admin(self):
-        if self._admin is None:
-            outcome = {}
-            config = client_config(self.params)
+    def open(self, ctx=None):
+        outcome = {}
+        config = client_config(self.params)
 
-            def connect():
-                try:
-                    outcome["admin"] = KafkaAdminClient(**config)
-                except Exception as exc:  # library errors are many; all end in one message
-                    outcome["error"] = exc
-                    outcome["traceback"] = traceback.format_exc()
+        def connect():
+            try:
+                outcome["admin"] = KafkaAdminClient(**config)
+            except Exception as exc:  # library errors are many; all end in one message
+                outcome["error"] = exc
+                outcome["traceback"] = traceback.format_exc()
 
-            worker = threading.Thread(target=connect, name="specweave-kafka-connect")
-            worker.daemon = True
-            worker.start()
-            worker.join(self.connect_timeout)
-            if worker.is_alive():
-                self.module.fail_json(msg=self._hang_message())
-            if "error" in outcome:
-                details = list(self._warnings.messages)
-                if self.params.get("sasl_mechanism") and any(
-                        "socket disconnected" in d for d in details):
-                    # kafka-python 3.0.x drops the broker's SaslAuthenticate error when the
-                    # broker closes the connection right after sending it (it always does on a
-                    # failed login): on a SASL listener that disconnect is a refused login.
-                    details.append("the broker closed the connection during SASL authentication")
-                self.module.fail_json(
-                    msg=describe_error(outcome["error"], self.servers, "connecting",
-                                       details=details),
-                    exception=outcome["traceback"])
-            self._admin = outcome["admin"]
-        return self._admin
+        worker = threading.Thread(target=connect, name="specweave-kafka-connect")
+        worker.daemon = True
+        worker.start()
+        worker.join(self.connect_timeout)
+        if worker.is_alive():
+            raise ModuleFailure(self._hang_message())
+        if "error" in outcome:
+            details = list(self.warnings.messages)
+            if self.params.get("sasl_mechanism") and any(
+                    "socket disconnected" in d for d in details):
+                # kafka-python 3.0.x drops the broker's SaslAuthenticate error when the
+                # broker closes the connection right after sending it (it always does on a
+                # failed login): on a SASL listener that disconnect is a refused login.
+                details.append("the broker closed the connection during SASL authentication")
+            raise ModuleFailure(describe_error(outcome["error"], self.servers, "connecting",
+                                               details=details),
+                                exception=outcome["traceback"])
+        self.admin = outcome["admin"]
+        return self.admin
 
     def _hang_message(self):
-        detail = " Last error: %s." % self._warnings.messages[-1] if self._warnings.messages else ""
+        detail = " Last error: %s." % self.warnings.messages[-1] if self.warnings.messages else ""
         return ("connecting failed: no answer from the bootstrap servers %s within %d ms "
                 "(the connection opened but the Kafka/TLS/SASL handshake never completed).%s "
                 "Check that security_protocol (%s) matches the listener on that port."
@@ -372,15 +376,63 @@ class KafkaModule(object):
 
     def broker_version(self):
         """Kafka version the client detected, as a string (None before connecting)."""
+        if self.admin is None:
+            return None
         try:
-            return _version_text(self._admin._manager.broker_version)
+            return _version_text(self.admin._manager.broker_version)
         except Exception:  # private attribute of kafka-python; best effort only
             return None
 
+    def describe(self, exc, step):
+        return describe_error(exc, self.servers, step, details=self.warnings.messages,
+                              broker_version=self.broker_version())
+
+    def close(self, client):
+        self.admin = None
+        try:
+            client.close()
+        except Exception:  # closing must never mask the real outcome
+            pass
+
+
+class KafkaModule(object):
+    """Module wrapper on ``KafkaConnection`` for modules not yet declared on the runner.
+
+    Usage::
+
+        km = KafkaModule(argument_spec=dict(...), supports_check_mode=True)
+        admin = km.admin()          # connected KafkaAdminClient
+        with km.operation("CreateTopics"):
+            admin.create_topics(...)
+    """
+
+    def __init__(self, argument_spec=None, **kwargs):
+        self.connection = KafkaConnection()
+        self.module = build_module(argument_spec, self.connection, **kwargs)
+        self.params = self.module.params
+        self._admin = None
+
+    @property
+    def servers(self):
+        return self.connection.servers
+
+    @property
+    def connect_timeout(self):
+        return self.connection.connect_timeout
+
+    def admin(self):
+        if self._admin is None:
+            try:
+                self._admin = self.connection.open()
+            except ModuleFailure as exc:
+                self.module.fail_json(msg=exc.msg, **exc.result)
+        return self._admin
+
+    def broker_version(self):
+        return self.connection.broker_version()
+
     def fail(self, exc, operation=None, **result):
-        version = self.broker_version() if self._admin is not None else None
-        message = describe_error(exc, self.servers, operation, details=self._warnings.messages,
-                                 broker_version=version)
+        message = self.connection.describe(exc, operation)
         self.close()
         self.module.fail_json(msg=message, exception=traceback.format_exc(), **result)
 
@@ -389,10 +441,7 @@ class KafkaModule(object):
 
     def close(self):
         if self._admin is not None:
-            try:
-                self._admin.close()
-            except Exception:  # closing must never mask the real outcome
-                pass
+            self.connection.close(self._admin)
             self._admin = None
 
     def exit_json(self, **result):
