@@ -1,14 +1,16 @@
 # -*- coding: utf-8 -*-
 # Copyright: (c) 2026, specweave.kafka developers
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Pure logic of the kafka_acl module: validation, expansion to single ACLs, set diff.
+"""Logic of the kafka_acl module: validation, expansion to single ACLs, set diff, and the
+``AclResource`` the module declares on the runner.
 
 An ACL is handled as a plain tuple ``AclKey`` of lower-case strings::
 
     (principal, host, resource_type, resource_name, pattern_type, operation, permission)
 
 so the desired and the current state compare as Python sets. Conversions to and from
-kafka-python's ``ACL`` objects live at the bottom and are only used by the module.
+kafka-python's ``ACL`` objects and ``AclResource`` (read, plan, chunked apply) live at the
+bottom; everything above them is pure.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -18,6 +20,21 @@ __metaclass__ = type
 import ipaddress
 import re
 from collections import namedtuple
+
+from ansible_collections.specweave.kafka.plugins.module_utils.batch_options import (
+    ItemSpec,
+    check_items,
+)
+from ansible_collections.specweave.kafka.plugins.module_utils.runner import (
+    InvalidInput,
+    Plan,
+    Resource,
+)
+
+try:
+    from kafka import admin as kafka_admin
+except ImportError:  # pragma: no cover - reported by KafkaConnection
+    kafka_admin = None
 
 AclKey = namedtuple("AclKey", ["principal", "host", "resource_type", "resource_name",
                                "pattern_type", "operation", "permission"])
@@ -266,7 +283,7 @@ def chunks(items, size=CHUNK_SIZE):
         yield items[start:start + size]
 
 
-# -- kafka-python conversions (used by the module only) ----------------------------------------
+# -- kafka-python conversions and the module's declaration -----------------------------------
 
 def to_kafka_acl(acl, kafka_acl_module):
     """AclKey -> kafka.admin ACL object (``kafka_acl_module`` is ``kafka.admin``)."""
@@ -315,3 +332,104 @@ def from_kafka_acl(acl):
                       acl.operation.name.lower(), acl.permission_type.name.lower())
     except AttributeError:
         return None
+
+
+# The keys of each O(acls) item. Checked by check_items() rather than as argument_spec options:
+# AnsibleModule's per-element validation of thousands of bindings costs more than the Kafka
+# requests of the whole task.
+ACL_OPTIONS = ItemSpec(dict(
+    principal=dict(type="str", required=True),
+    host=dict(type="str", default="*"),
+    resource_type=dict(type="str", required=True, choices=RESOURCE_TYPES),
+    resource_name=dict(type="str"),
+    pattern_type=dict(type="str", default="literal", choices=PATTERN_TYPES),
+    operations=dict(type="list", elements="str", required=True),
+    permission=dict(type="str", default="allow", choices=PERMISSIONS),
+))
+# How many refusals the failure message lists.
+MESSAGE_ITEMS = 20
+
+
+def diff_text(acls):
+    """The ``before``/``after`` of the diff: one line per ACL."""
+    return "\n".join(acl_line(acl) for acl in acls) + "\n"
+
+
+def create_failures(batch, outcome):
+    """(acl, error names) for the ACLs of ``batch`` a CreateAcls ``outcome`` did not create."""
+    if not outcome["failed"]:
+        return []
+    done = set(from_kafka_acl(item) for item in outcome["succeeded"])
+    errors = ", ".join(sorted(set(getattr(e, "__name__", str(e)) for e in outcome["failed"])))
+    return [(acl, errors) for acl in batch if acl not in done]
+
+
+def delete_failures(batch, responses):
+    """(acl, error name) for the ACLs of ``batch`` a DeleteAcls answer refused."""
+    return [(acl, error.__name__) for acl, (_filter, _matched, error) in zip(batch, responses)
+            if error is not None and getattr(error, "errno", 0)]
+
+
+class AclResource(Resource):
+    """kafka_acl on the runner: one DescribeAcls, set diff, chunked DeleteAcls then CreateAcls."""
+
+    service = "Kafka"
+    noun = "ACL change"
+
+    def desired(self, ctx):
+        params = ctx.params
+        items, problems = check_items(params["acls"], ACL_OPTIONS, "acls")
+        if problems:
+            raise InvalidInput("Invalid ACLs, nothing was changed: %s"
+                               % "; ".join(problems[:MESSAGE_ITEMS]), problems=problems)
+        try:
+            acls = expand_bindings(items)
+            scope = parse_scope(params["exclusive"])
+        except AclValidationError as exc:
+            raise InvalidInput("Invalid ACLs, nothing was changed: %s" % exc)
+        if scope is not None and params["state"] == "absent":
+            raise InvalidInput("exclusive only applies to state=present; with state=absent only "
+                               "the declared ACLs are deleted")
+        return dict(acls=acls, scope=scope, state=params["state"],
+                    return_acls=params["return_acls"])
+
+    def read(self, ctx, desired):
+        admin = ctx.client
+        with ctx.step("DescribeAcls"):
+            found, _error = admin.describe_acls(describe_kafka_filter(
+                describe_filter(desired["acls"], desired["scope"]), kafka_admin))
+        return set(acl for acl in (from_kafka_acl(item) for item in found) if acl is not None)
+
+    def plan(self, ctx, desired, current):
+        acls, scope = desired["acls"], desired["scope"]
+        to_create, to_delete = compute_changes(acls, current, desired["state"], scope)
+        result = dict(created=[acl_line(acl) for acl in to_create],
+                      deleted=[acl_line(acl) for acl in to_delete])
+        diff = None
+        if desired["return_acls"] or ctx.diff_mode:
+            after = relevant((current | set(to_create)) - set(to_delete), acls, scope)
+            if desired["return_acls"]:
+                result["acls"] = [acl_to_dict(acl) for acl in after]
+            if ctx.diff_mode:
+                diff = dict(before=diff_text(relevant(current, acls, scope)),
+                            after=diff_text(after))
+        return Plan(to_create or to_delete, result=result, diff=diff,
+                    data=(to_create, to_delete))
+
+    def apply(self, ctx, plan, failures):
+        admin = ctx.client
+        to_create, to_delete = plan.data
+        for batch in chunks(to_delete, DELETE_CHUNK_SIZE):
+            with ctx.step("DeleteAcls"):
+                responses = admin.delete_acls([to_kafka_filter(acl, kafka_admin) for acl in batch])
+            for acl, error in delete_failures(batch, responses):
+                failures.add("delete %s" % acl_line(acl), error)
+        for batch in chunks(to_create):
+            with ctx.step("CreateAcls"):
+                outcome = admin.create_acls([to_kafka_acl(acl, kafka_admin) for acl in batch])
+            for acl, errors in create_failures(batch, outcome):
+                failures.add("create %s" % acl_line(acl), errors)
+
+    def failure_message(self, plan, failures, applied):
+        return "Kafka refused %d ACL change(s): %s" % (
+            len(failures), "; ".join(failures.lines()[:MESSAGE_ITEMS]))

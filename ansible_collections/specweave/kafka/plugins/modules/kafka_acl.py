@@ -237,128 +237,34 @@ acls:
       permission: allow
 """
 
-from ansible_collections.specweave.kafka.plugins.module_utils.batch_options import (
-    ItemSpec,
-    check_items,
-)
-from ansible_collections.specweave.kafka.plugins.module_utils.kafka_common import KafkaModule
+from ansible_collections.specweave.kafka.plugins.module_utils.kafka_common import KafkaConnection
 from ansible_collections.specweave.kafka.plugins.module_utils.kafka_acl import (
-    AclValidationError,
-    DELETE_CHUNK_SIZE,
+    PATTERN_TYPES,
     RESOURCE_TYPES,
-    acl_line,
-    acl_to_dict,
-    chunks,
-    compute_changes,
-    describe_filter,
-    describe_kafka_filter,
-    expand_bindings,
-    from_kafka_acl,
-    parse_scope,
-    relevant,
-    to_kafka_acl,
-    to_kafka_filter,
+    AclResource,
 )
+from ansible_collections.specweave.kafka.plugins.module_utils.runner import run_module
 
-try:
-    from kafka import admin as kafka_admin
-except ImportError:  # pragma: no cover - reported by KafkaModule
-    kafka_admin = None
-
-
-# The keys of each O(acls) item. Checked by check_items() rather than as argument_spec options:
+# The items of O(acls) are checked by AclResource (batch_options.check_items), not here:
 # AnsibleModule's per-element validation of thousands of bindings costs more than the Kafka
 # requests of the whole task.
-ACL_OPTIONS = ItemSpec(dict(
-    principal=dict(type="str", required=True),
-    host=dict(type="str", default="*"),
-    resource_type=dict(type="str", required=True, choices=RESOURCE_TYPES),
-    resource_name=dict(type="str"),
-    pattern_type=dict(type="str", default="literal", choices=["literal", "prefixed"]),
-    operations=dict(type="list", elements="str", required=True),
-    permission=dict(type="str", default="allow", choices=["allow", "deny"]),
-))
+ARGUMENT_SPEC = dict(
+    acls=dict(type="list", elements="dict", required=True),
+    state=dict(type="str", default="present", choices=["present", "absent"]),
+    return_acls=dict(type="bool", default=False),
+    exclusive=dict(type="dict", options=dict(
+        principals=dict(type="list", elements="str"),
+        resources=dict(type="list", elements="dict", options=dict(
+            resource_type=dict(type="str", required=True, choices=RESOURCE_TYPES),
+            resource_name=dict(type="str"),
+            pattern_type=dict(type="str", default="literal", choices=PATTERN_TYPES),
+        )),
+    )),
+)
 
 
 def main():
-    argument_spec = dict(
-        acls=dict(type="list", elements="dict", required=True),
-        state=dict(type="str", default="present", choices=["present", "absent"]),
-        return_acls=dict(type="bool", default=False),
-        exclusive=dict(type="dict", options=dict(
-            principals=dict(type="list", elements="str"),
-            resources=dict(type="list", elements="dict", options=dict(
-                resource_type=dict(type="str", required=True, choices=RESOURCE_TYPES),
-                resource_name=dict(type="str"),
-                pattern_type=dict(type="str", default="literal",
-                                  choices=["literal", "prefixed"]),
-            )),
-        )),
-    )
-    km = KafkaModule(argument_spec=argument_spec, supports_check_mode=True)
-    module = km.module
-    params = km.params
-    state = params["state"]
-
-    items, problems = check_items(params["acls"], ACL_OPTIONS, "acls")
-    if problems:
-        km.fail_json(msg="Invalid ACLs, nothing was changed: %s" % "; ".join(problems[:20]),
-                     problems=problems)
-    try:
-        desired = expand_bindings(items)
-        scope = parse_scope(params["exclusive"])
-    except AclValidationError as exc:
-        km.fail_json(msg="Invalid ACLs, nothing was changed: %s" % exc)
-    if scope is not None and state == "absent":
-        km.fail_json(msg="exclusive only applies to state=present; with state=absent only the "
-                         "declared ACLs are deleted")
-
-    admin = km.admin()
-    with km.operation("DescribeAcls"):
-        found, _error = admin.describe_acls(
-            describe_kafka_filter(describe_filter(desired, scope), kafka_admin))
-    current = set(acl for acl in (from_kafka_acl(item) for item in found) if acl is not None)
-
-    to_create, to_delete = compute_changes(desired, current, state, scope)
-    changed = bool(to_create or to_delete)
-    result = dict(
-        changed=changed,
-        created=[acl_line(acl) for acl in to_create],
-        deleted=[acl_line(acl) for acl in to_delete],
-    )
-    if params["return_acls"] or module._diff:
-        before = relevant(current, desired, scope)
-        after_set = (current | set(to_create)) - set(to_delete)
-        after = relevant(after_set, desired, scope)
-    if params["return_acls"]:
-        result["acls"] = [acl_to_dict(acl) for acl in after]
-    if module._diff:
-        result["diff"] = dict(before="\n".join(acl_line(acl) for acl in before) + "\n",
-                              after="\n".join(acl_line(acl) for acl in after) + "\n")
-    if module.check_mode or not changed:
-        km.exit_json(**result)
-
-    failures = []
-    for batch in chunks(to_delete, DELETE_CHUNK_SIZE):
-        with km.operation("DeleteAcls", **result):
-            responses = admin.delete_acls([to_kafka_filter(acl, kafka_admin) for acl in batch])
-        for acl, (_filter, _matched, error) in zip(batch, responses):
-            if error is not None and getattr(error, "errno", 0):
-                failures.append("delete %s: %s" % (acl_line(acl), error.__name__))
-    for batch in chunks(to_create):
-        with km.operation("CreateAcls", **result):
-            outcome = admin.create_acls([to_kafka_acl(acl, kafka_admin) for acl in batch])
-        if outcome["failed"]:
-            done = set(from_kafka_acl(item) for item in outcome["succeeded"])
-            errors = sorted(set(getattr(e, "__name__", str(e)) for e in outcome["failed"]))
-            for acl in batch:
-                if acl not in done:
-                    failures.append("create %s: %s" % (acl_line(acl), ", ".join(errors)))
-    if failures:
-        km.fail_json(msg="Kafka refused %d ACL change(s): %s" % (len(failures),
-                                                                 "; ".join(failures[:20])),
-                     **result)
-    km.exit_json(**result)
+    run_module(AclResource(), ARGUMENT_SPEC, KafkaConnection(), supports_check_mode=True)
 
 
 if __name__ == "__main__":
