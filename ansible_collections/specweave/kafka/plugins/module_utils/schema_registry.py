@@ -4,9 +4,10 @@
 """Confluent Schema Registry REST client and the desired-state logic of the schema modules.
 
 Speaks the Confluent Schema Registry API (Confluent Platform, Confluent Cloud, Karapace,
-Redpanda, Apicurio's ``/apis/ccompat/v7``) over ``ansible.module_utils.urls``: retries with
-backoff on 429/5xx and connection errors, one clear message for 401/403/404/409/422. The
-planning functions are pure and unit-tested without a registry.
+Redpanda, Apicurio's ``/apis/ccompat/v7``) through the collection's one HTTP layer
+(``module_utils.http``: reused opener, retries with jittered backoff on 429/5xx and lost
+connections, TLS options), with one clear message for 401/403/404/409/422 and for TLS
+refusals. The planning functions are pure and unit-tested without a registry.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -14,19 +15,18 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import json
-import time
 
 from ansible.module_utils.basic import env_fallback
-from ansible.module_utils.six.moves.urllib.error import HTTPError, URLError
-from ansible.module_utils.six.moves.urllib.parse import quote, urlencode
-from ansible.module_utils.six.moves.urllib import request as urllib_request
-from ansible.module_utils.urls import Request, ConnectionError as UrlsConnectionError, SSLValidationError
-from ansible.module_utils.urls import basic_auth_header
-
-try:
-    from ansible.module_utils.urls import HTTPRedirectHandler, make_context
-except ImportError:  # ansible-core 2.16: Request builds the handlers and TLS context every call
-    HTTPRedirectHandler = make_context = None
+from ansible.module_utils.six.moves.urllib.parse import quote
+from ansible.module_utils.urls import SSLValidationError
+from ansible_collections.specweave.kafka.plugins.module_utils.http import (
+    HttpClient,
+    HttpFailure,
+    HttpFamily,
+    RetryPolicy,
+    decode_json,
+    tls_dropped,
+)
 
 SCHEMA_TYPES = ["AVRO", "PROTOBUF", "JSON"]
 COMPATIBILITY_LEVELS = ["BACKWARD", "BACKWARD_TRANSITIVE", "FORWARD", "FORWARD_TRANSITIVE",
@@ -84,31 +84,22 @@ def is_apicurio(url):
     return "/apis/ccompat/" in (url or "")
 
 
-def retry_delay(attempt, retry_after=None, base=0.5, cap=10.0):
-    """Seconds to wait before retry number ``attempt`` (1-based): Retry-After wins, else 2^n backoff."""
-    if retry_after is not None:
-        try:
-            return min(float(retry_after), cap)
-        except (TypeError, ValueError):
-            pass
-    return min(base * (2 ** (attempt - 1)), cap)
+def error_fields(body):
+    """Return (error_code, message) from a decoded registry error body (JSON value or text)."""
+    if body is None:
+        return None, ""
+    if isinstance(body, dict):
+        code = body.get("error_code")
+        message = body.get("message") or body.get("detail") or body.get("title") or ""
+        return code, str(message)
+    if isinstance(body, str):
+        return None, body.strip()[:500]
+    return None, str(body)[:500]
 
 
 def parse_error_body(raw):
-    """Return (error_code, message) from a registry error body (JSON or text)."""
-    if raw is None:
-        return None, ""
-    if isinstance(raw, bytes):
-        raw = raw.decode("utf-8", "replace")
-    try:
-        data = json.loads(raw)
-    except ValueError:
-        return None, raw.strip()[:500]
-    if isinstance(data, dict):
-        code = data.get("error_code")
-        message = data.get("message") or data.get("detail") or data.get("title") or ""
-        return code, str(message)
-    return None, str(data)[:500]
+    """Return (error_code, message) from a raw registry error body (JSON or text)."""
+    return error_fields(decode_json(raw)[0])
 
 
 def error_message(method, url, status, error_code, registry_message):
@@ -135,81 +126,96 @@ def error_message(method, url, status, error_code, registry_message):
         status, error_code, what, detail)
 
 
-class SchemaRegistryClient(object):
-    """Small Confluent Schema Registry API client over ``ansible.module_utils.urls``.
+class SchemaRegistryFamily(HttpFamily):
+    """The registry's hooks on the shared HTTP layer: its messages and one retry veto."""
 
-    ``Request.open`` (what ``open_url`` calls) builds a new urllib opener, its handlers and
-    (without ``context``) a TLS context loading the CA bundle on every call: 0.8 ms of CPU per
-    request more than a reused opener, which shows on a converge of hundreds of subjects. So
-    the client builds, on first use, one opener from the same pieces ``Request.open`` uses for
-    these settings (``make_context`` for the CA, client certificate and ``validate_certs``;
-    ``urls.HTTPRedirectHandler`` for ``follow_redirects=safe``; urllib's default handlers,
-    environment proxies included; basic auth sent up front with ``basic_auth_header``, like
-    ``force_basic_auth``; Ansible's user agent) and sends every request through it. The
-    threads of a converge share it. A plain http URL gets no TLS context (a redirect to https
-    then validates against the system CAs). On ansible-core without ``make_context`` it falls
-    back to ``Request.open`` per call.
+    name = "Schema Registry"
+
+    def __init__(self, base_url):
+        self.base_url = base_url
+
+    def error(self, failure):
+        method, url, exc = failure.method, failure.url, failure.exc
+        if failure.status is None:
+            if isinstance(exc, SSLValidationError):
+                return SchemaRegistryError(
+                    "TLS validation failed for %s: %s. Set ca_path to the CA that signed the "
+                    "registry's certificate (or validate_certs=false for tests only)." % (url, exc))
+            if failure.tls == "files":
+                return SchemaRegistryError(
+                    "Cannot load the TLS files (ca_path=%s, client_cert=%s, client_key=%s): %s. "
+                    "Check that they exist, are readable PEM files and that the key matches the "
+                    "certificate." % (exc.ca_path, exc.client_cert, exc.client_key, exc.reason))
+            if failure.tls is not None:  # deterministic: the layer does not retry it
+                return SchemaRegistryError(tls_message(failure.tls, self.base_url, method, url, exc))
+            return SchemaRegistryError("Cannot reach Schema Registry at %s (%s %s): %s. %s"
+                                       % (self.base_url, method, url, failure.reason,
+                                          unreachable_hint(url, exc)))
+        if failure.status < 300:
+            return SchemaRegistryError("Schema Registry answered %s %s with a body that is not "
+                                       "JSON; check that url is the API root (Apicurio: "
+                                       ".../apis/ccompat/v7)." % (method, url))
+        code, message = error_fields(failure.body)
+        return SchemaRegistryError(error_message(method, url, failure.status, code, message),
+                                   status=failure.status, error_code=code, registry_message=message)
+
+    def retryable(self, failure):
+        # Apicurio answers some validation errors with HTTP 500; retrying them cannot help.
+        if failure.status is not None and failure.status >= 500:
+            text = error_fields(failure.body)[1].lower()
+            if "no such artifact type" in text or "illegal compatibility level" in text:
+                return False
+        return None
+
+
+class _RegistryHttp(HttpClient):
+    """``HttpClient`` for which a redirect urllib did not follow is an error answer.
+
+    ``follow_redirects=safe`` (as ``open_url``) does not re-send a POST to another location:
+    urllib raises the 3xx as an ``HTTPError``, which ``HttpClient.request`` would take for a
+    success (it treats every status below 400 as one).
     """
 
-    USER_AGENT = "ansible-httpget"
+    def _exchange(self, method, url, data, headers):
+        answer = super(_RegistryHttp, self)._exchange(method, url, data, headers)
+        status = answer[0]
+        if status is not None and 300 <= status < 400:
+            value, is_json = decode_json(answer[2])
+            raise self.family.error(HttpFailure(method, url, None, status, value, answer[1],
+                                                is_json=is_json))
+        return answer
+
+
+def retry_policy(retries=3, sleep=None, rand=None):
+    """The registry's settings of the one retry policy: backoff from 0.5 s doubling up to 10 s
+    (with jitter), and a ``Retry-After`` honoured up to 10 s as well, so a busy registry does
+    not hold a task for minutes."""
+    return RetryPolicy(retries=retries, base=0.5, cap=10.0, max_retry_after=10.0, sleep=sleep,
+                       rand=rand)
+
+
+class SchemaRegistryClient(object):
+    """Confluent Schema Registry API client on the shared HTTP layer (``http.HttpClient``).
+
+    The layer gives one urllib opener built on first use and reused by every request (the
+    threads of a converge share it), the one retry policy and the TLS options; this class adds
+    the registry's media types, its messages (``SchemaRegistryFamily``) and the API calls.
+    ``opener``, ``sleep`` and ``rand`` are for tests (transport, waits, jitter).
+    """
 
     def __init__(self, url, username=None, password=None, token=None, ca_path=None,
                  client_cert=None, client_key=None, validate_certs=True, timeout=30, retries=3,
-                 opener=None, sleep=None):
+                 opener=None, sleep=None, rand=None):
         self.url = url.rstrip("/")
-        self.username = username
-        self.password = password
-        self.token = token
-        self.ca_path = ca_path
-        self.client_cert = client_cert
-        self.client_key = client_key
-        self.validate_certs = validate_certs
-        self.timeout = timeout
-        self.retries = max(0, retries)
-        self.opener = opener or self._open
-        self.sleep = sleep or time.sleep
-        self.requests = 0
-        self._http = None
-        self._urllib_openers = {}  # one per scheme: {https?: opener}
+        self.http = _RegistryHttp(
+            self.url, family=SchemaRegistryFamily(self.url), headers={"Accept": ACCEPT},
+            username=username, password=password, token=token, ca_path=ca_path,
+            client_cert=client_cert, client_key=client_key, validate_certs=validate_certs,
+            timeout=timeout, retry=retry_policy(retries, sleep, rand), opener=opener)
 
-    def _build_opener(self, settings, tls):
-        handlers = [HTTPRedirectHandler(settings.get("follow_redirects", "safe"))]
-        if tls:
-            # Not for plain http: loading the CA bundle alone costs about 50 ms.
-            try:
-                context = make_context(cafile=settings.get("ca_path"),
-                                       validate_certs=settings.get("validate_certs", True),
-                                       client_cert=settings.get("client_cert"),
-                                       client_key=settings.get("client_key"))
-            except (OSError, ValueError) as exc:  # ssl.SSLError is an OSError
-                raise SchemaRegistryError(
-                    "Cannot load the TLS files (ca_path=%s, client_cert=%s, client_key=%s): %s. "
-                    "Check that they exist, are readable PEM files and that the key matches the "
-                    "certificate." % (settings.get("ca_path"), settings.get("client_cert"),
-                                      settings.get("client_key"), exc))
-            handlers.insert(0, urllib_request.HTTPSHandler(context=context))
-        return urllib_request.build_opener(*handlers)
-
-    def _open(self, url, method="GET", data=None, headers=None, **settings):
-        """What ``open_url`` does with these settings, through one opener built once."""
-        if make_context is None or HTTPRedirectHandler is None:
-            if self._http is None:
-                self._http = Request()
-                self._http.cookies = None  # like open_url: no cookie jar between calls
-            return self._http.open(method, url, data=data, headers=headers, **settings)
-        tls = url.lower().startswith("https:")
-        opener = self._urllib_openers.get(tls)
-        if opener is None:
-            opener = self._urllib_openers[tls] = self._build_opener(settings, tls)
-        request = urllib_request.Request(
-            url, data=data.encode("utf-8") if data is not None else None, method=method.upper())
-        request.add_header("User-agent", self.USER_AGENT)
-        if settings.get("url_username"):
-            request.add_header("Authorization", basic_auth_header(
-                settings["url_username"], settings.get("url_password") or ""))
-        for name, value in (headers or {}).items():
-            request.add_header(name, value)
-        return opener.open(request, None, settings.get("timeout", 30))
+    @property
+    def requests(self):
+        return self.http.requests
 
     @classmethod
     def from_params(cls, params):
@@ -219,73 +225,11 @@ class SchemaRegistryClient(object):
                    validate_certs=params.get("validate_certs", True),
                    timeout=params.get("timeout") or 30, retries=params.get("retries", 3))
 
-    def headers(self, body):
-        headers = {"Accept": ACCEPT}
-        if body is not None:
-            headers["Content-Type"] = CONTENT_TYPE
-        if self.token:
-            headers["Authorization"] = "Bearer %s" % self.token
-        return headers
-
-    def build_url(self, path, params=None):
-        url = self.url + path
-        query = dict((k, v) for k, v in (params or {}).items() if v is not None)
-        if query:
-            url += "?" + urlencode(sorted((k, str(v).lower() if isinstance(v, bool) else v)
-                                          for k, v in query.items()))
-        return url
-
-    def request(self, method, path, body=None, params=None, absolute_url=None):
+    def request(self, method, path, body=None, params=None, absolute_url=None, unsafe_retry=False):
         """Return the parsed JSON body; raise SchemaRegistryError with a clear message."""
-        url = absolute_url or self.build_url(path, params)
-        data = json.dumps(body) if body is not None else None
-        attempt = 0
-        while True:
-            attempt += 1
-            self.requests += 1
-            try:
-                resp = self.opener(
-                    url, data=data, method=method, headers=self.headers(body),
-                    url_username=self.username, url_password=self.password,
-                    force_basic_auth=bool(self.username), validate_certs=self.validate_certs,
-                    ca_path=self.ca_path, client_cert=self.client_cert, client_key=self.client_key,
-                    timeout=self.timeout, follow_redirects="safe")
-                raw = resp.read()
-                if not raw:
-                    return None
-                try:
-                    return json.loads(raw.decode("utf-8") if isinstance(raw, bytes) else raw)
-                except ValueError:
-                    raise SchemaRegistryError("Schema Registry answered %s %s with a body that is not "
-                                              "JSON; check that url is the API root (Apicurio: "
-                                              ".../apis/ccompat/v7)." % (method, url))
-            except HTTPError as exc:
-                try:
-                    raw = exc.read()
-                except Exception:  # pylint: disable=broad-except
-                    raw = None
-                code, message = parse_error_body(raw)
-                if (exc.code == 429 or exc.code >= 500) and attempt <= self.retries \
-                        and not _deterministic_server_error(message):
-                    retry_after = exc.headers.get("Retry-After") if exc.headers else None
-                    self.sleep(retry_delay(attempt, retry_after))
-                    continue
-                raise SchemaRegistryError(error_message(method, url, exc.code, code, message),
-                                          status=exc.code, error_code=code, registry_message=message)
-            except SSLValidationError as exc:
-                raise SchemaRegistryError("TLS validation failed for %s: %s. Set ca_path to the CA that "
-                                          "signed the registry's certificate (or validate_certs=false "
-                                          "for tests only)." % (url, exc))
-            except (URLError, UrlsConnectionError, OSError) as exc:
-                problem = tls_problem(exc)
-                if problem is not None:  # deterministic: retrying cannot help
-                    raise SchemaRegistryError(tls_message(problem, self.url, method, url, exc))
-                if attempt <= self.retries:
-                    self.sleep(retry_delay(attempt))
-                    continue
-                raise SchemaRegistryError("Cannot reach Schema Registry at %s (%s %s): %s. %s"
-                                          % (self.url, method, url, getattr(exc, "reason", exc),
-                                             unreachable_hint(url, exc)))
+        return self.http.request(method, path, body=body, query=params, absolute_url=absolute_url,
+                                 headers={"Content-Type": CONTENT_TYPE} if body is not None else None,
+                                 unsafe_retry=unsafe_retry)
 
     # -- API calls -------------------------------------------------------------------------
     def subjects(self, deleted=False):
@@ -315,8 +259,10 @@ class SchemaRegistryClient(object):
     def lookup(self, subject, payload, normalize=False):
         """The registered version equal to ``payload`` by the registry's own comparison, or None."""
         try:
+            # a lookup changes nothing: safe to repeat after a 5xx or a lost connection
             return self.request("POST", "/subjects/%s" % q(subject), body=payload,
-                                params={"normalize": True} if normalize else None)
+                                params={"normalize": True} if normalize else None,
+                                unsafe_retry=True)
         except SchemaRegistryError as exc:
             if exc.error_code in (SUBJECT_NOT_FOUND, SCHEMA_NOT_FOUND):
                 return None
@@ -325,8 +271,10 @@ class SchemaRegistryClient(object):
     def lookup_subject(self, subject, payload, normalize=False):
         """(matching version info or None, whether the subject has live versions)."""
         try:
+            # a lookup changes nothing: safe to repeat
             return self.request("POST", "/subjects/%s" % q(subject), body=payload,
-                                params={"normalize": True} if normalize else None), True
+                                params={"normalize": True} if normalize else None,
+                                unsafe_retry=True), True
         except SchemaRegistryError as exc:
             if exc.error_code == SUBJECT_NOT_FOUND:
                 return None, False
@@ -335,14 +283,17 @@ class SchemaRegistryClient(object):
             raise
 
     def register(self, subject, payload, normalize=False):
+        # safe to repeat: the registry de-duplicates an identical schema (same id and version)
         return self.request("POST", "/subjects/%s/versions" % q(subject), body=payload,
-                            params={"normalize": True} if normalize else None)
+                            params={"normalize": True} if normalize else None, unsafe_retry=True)
 
     def check_compatibility(self, subject, payload, normalize=False):
         """(is_compatible, messages) against the latest version; a subject without versions is compatible."""
         try:
+            # a check changes nothing: safe to repeat
             data = self.request("POST", "/compatibility/subjects/%s/versions/latest" % q(subject),
-                                body=payload, params={"verbose": True, "normalize": True if normalize else None})
+                                body=payload, params={"verbose": True, "normalize": True if normalize else None},
+                                unsafe_retry=True)
         except SchemaRegistryError as exc:
             if exc.error_code in (SUBJECT_NOT_FOUND, VERSION_NOT_FOUND):
                 return True, []
@@ -399,45 +350,6 @@ class SchemaRegistryClient(object):
             raise
 
 
-# TLS alerts a server sends when it refuses the client's certificate (or the lack of one).
-_CLIENT_CERT_ALERTS = ("CERTIFICATE_REQUIRED", "UNKNOWN_CA", "BAD_CERTIFICATE",
-                       "CERTIFICATE_UNKNOWN", "CERTIFICATE_EXPIRED", "CERTIFICATE_REVOKED",
-                       "UNSUPPORTED_CERTIFICATE", "ACCESS_DENIED")
-
-
-def _error_words(exc):
-    """The text of a connection error and of the reason it wraps (URLError), upper case."""
-    reason = getattr(exc, "reason", None)
-    return " ".join(str(part) for part in (reason, exc) if part is not None).upper()
-
-
-def tls_problem(exc):
-    """``server`` when the registry's certificate is not trusted, ``client`` when the registry
-    (or a TLS listener in front of it) refused the client certificate, else None."""
-    text = _error_words(exc)
-    if "CERTIFICATE_VERIFY_FAILED" in text:
-        return "server"
-    if "ALERT" in text and any(alert in text for alert in _CLIENT_CERT_ALERTS):
-        return "client"
-    return None
-
-
-def tls_dropped(url, exc):
-    """True when an https exchange ended in an EOF or a reset instead of an answer.
-
-    With TLS 1.3 the client finishes its handshake before the server has checked the client
-    certificate; a server refusing it sends an alert and closes, and when the close overtakes
-    the alert (a busy host, unread request bytes turning the close into a reset) the client sees
-    only the EOF. A registry going away does the same, so it is retried like any lost connection.
-    """
-    if not url.lower().startswith("https:"):
-        return False
-    if isinstance(getattr(exc, "reason", exc), ConnectionResetError):
-        return True
-    text = _error_words(exc)
-    return "EOF OCCURRED IN VIOLATION OF PROTOCOL" in text or "UNEXPECTED_EOF" in text
-
-
 def unreachable_hint(url, exc):
     if tls_dropped(url, exc):
         return ("The registry closed the TLS connection without an answer, which is also what a "
@@ -459,13 +371,6 @@ def tls_message(problem, base_url, method, url, exc):
             "SCHEMA_REGISTRY_CLIENT_CERT / SCHEMA_REGISTRY_CLIENT_KEY) to a certificate signed by "
             "a CA the registry, or the TLS listener in front of it, accepts."
             % (base_url, method, url, detail))
-
-
-def _deterministic_server_error(message):
-    # Apicurio answers some validation errors with HTTP 500; retrying them cannot help.
-    text = (message or "").lower()
-    return "no such artifact type" in text or "illegal compatibility level" in text
-
 
 def q(value):
     return quote(str(value), safe="")

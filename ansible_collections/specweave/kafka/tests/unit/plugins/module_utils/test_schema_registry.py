@@ -14,11 +14,12 @@ import pytest
 
 from ansible.module_utils.six.moves.urllib.error import HTTPError, URLError
 
+from ansible_collections.specweave.kafka.plugins.module_utils.http import tls_problem
 from ansible_collections.specweave.kafka.plugins.module_utils.schema_registry import (
     SchemaRegistryClient, SchemaRegistryError, build_payload, compatibility_change,
     error_message, incompatibility_message, is_apicurio, load_schema_text, normalize_references,
-    parse_error_body, plan_delete, retry_delay, schema_registry_argument_spec, schema_view,
-    subject_items, tls_problem)
+    parse_error_body, plan_delete, retry_policy, schema_registry_argument_spec, schema_view,
+    subject_items)
 
 
 class FakeResponse(object):
@@ -50,7 +51,9 @@ class FakeOpener(object):
 def client(answers, url="https://sr.example:8081", **kwargs):
     opener = FakeOpener(answers)
     sleeps = []
-    return SchemaRegistryClient(url, opener=opener, sleep=sleeps.append, **kwargs), opener, sleeps
+    # rand=0: no jitter, so the waits are exact
+    return (SchemaRegistryClient(url, opener=opener, sleep=sleeps.append, rand=lambda: 0.0, **kwargs),
+            opener, sleeps)
 
 
 def test_argument_spec_secrets_and_env():
@@ -66,7 +69,12 @@ def test_argument_spec_secrets_and_env():
     (1, None, 0.5), (2, None, 1.0), (3, None, 2.0), (10, None, 10.0), (1, "3", 3.0),
     (1, "bogus", 0.5), (1, "120", 10.0)])
 def test_retry_delay(attempt, retry_after, expected):
-    assert retry_delay(attempt, retry_after) == expected
+    assert retry_policy(rand=lambda: 0.0).delay(attempt, retry_after) == expected
+
+
+def test_retry_delay_jitter_takes_off_up_to_half():
+    assert retry_policy(rand=lambda: 1.0).delay(2) == 0.5
+    assert retry_policy(rand=lambda: 1.0).delay(1, "3") == 3.0  # Retry-After is not jittered
 
 
 @pytest.mark.parametrize("raw, expected", [
@@ -334,10 +342,10 @@ def test_real_http_one_opener_headers_auth_and_body(recorder):
     server = recorder([(200, ["a", "b"], {}), (200, {"id": 7}, {}), (200, {"id": 7}, {})])
     sr = SchemaRegistryClient(server.url + "/apis/ccompat/v7", username="key", password="s3cret")
     assert sr.subjects() == ["a", "b"]
-    opener = sr._urllib_openers[False]
+    opener = sr.http._openers[False]
     assert sr.request("POST", "/subjects/x", body={"schema": "\"string\""}) == {"id": 7}
     sr.request("POST", "/subjects/x", body={"schema": "\"string\""})
-    assert sr._urllib_openers == {False: opener}  # built once, reused for every request
+    assert sr.http._openers == {False: opener}  # built once, reused for every request
     first, second = server.seen[0], server.seen[1]
     assert (first["method"], first["path"]) == ("GET", "/apis/ccompat/v7/subjects")
     import base64
@@ -434,7 +442,7 @@ def test_plain_http_connection_reset_is_not_about_certificates():
 
 
 def test_tls_context_only_for_https(recorder, monkeypatch):
-    from ansible_collections.specweave.kafka.plugins.module_utils import schema_registry as srmod
+    from ansible_collections.specweave.kafka.plugins.module_utils import http as srmod
     contexts = []
     real = srmod.make_context
 
