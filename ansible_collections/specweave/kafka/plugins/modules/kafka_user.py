@@ -191,172 +191,37 @@ password_mismatch:
   elements: str
 """
 
-import logging
-
-from ansible_collections.specweave.kafka.plugins.module_utils.kafka_common import (
-    KafkaModule,
-    client_config,
-)
+from ansible_collections.specweave.kafka.plugins.module_utils.kafka_common import KafkaConnection
 from ansible_collections.specweave.kafka.plugins.module_utils.kafka_user import (
     MECHANISMS,
-    UserValidationError,
-    apply_plan,
-    current_from_describe,
-    normalize_users,
-    plan,
-    state_view,
+    UserResource,
 )
+from ansible_collections.specweave.kafka.plugins.module_utils.runner import run_module
 
-try:
-    from kafka import KafkaAdminClient
-    from kafka import errors as kafka_errors
-    from kafka.admin import UserScramCredentialDeletion, UserScramCredentialUpsertion
-except ImportError:  # pragma: no cover - reported by KafkaModule
-    KafkaAdminClient = None
-
-VERIFY_TIMEOUT_MS = 5000
-
-
-def _verify_config(params):
-    protocol = params.get("verify_security_protocol")
-    servers = params.get("verify_bootstrap_servers")
-    own = params.get("security_protocol") or "PLAINTEXT"
-    if not protocol:
-        protocol = own if own.startswith("SASL_") else "SASL_SSL"
-    if not servers:
-        if not own.startswith("SASL_"):
-            return None, ("verify_password needs a SASL listener: set verify_bootstrap_servers "
-                          "(the module connects with security_protocol %s)" % own)
-        servers = params.get("bootstrap_servers")
-    verify_params = dict(params, bootstrap_servers=servers, security_protocol=protocol,
-                         ssl_certfile=None, ssl_keyfile=None, ssl_password=None)
-    return verify_params, None
-
-
-class _Disconnects(logging.Handler):
-    """Counts kafka-python's "socket disconnected" errors during one verification."""
-
-    def __init__(self):
-        logging.Handler.__init__(self, logging.WARNING)
-        self.count = 0
-
-    def emit(self, record):
-        try:
-            if "socket disconnected" in record.getMessage():
-                self.count += 1
-        except Exception:  # a malformed log call must not break the check
-            pass
-
-
-def authenticates(verify_params, name, mechanism, password):
-    """True when ``name``/``password`` authenticates with ``mechanism``; False when refused.
-
-    kafka-python 3.0.x loses the broker's SaslAuthenticate error when the broker closes the
-    connection right after it, and retries until the bootstrap timeout: a bootstrap that only
-    ever saw the broker hang up after the TLS/SASL handshake is a refused login too.
-    """
-    config = client_config(dict(verify_params, sasl_mechanism=mechanism, sasl_username=name,
-                                sasl_password=password))
-    config["client_id"] = "specweave-kafka-verify"
-    config["bootstrap_timeout_ms"] = min(config.get("bootstrap_timeout_ms") or 30000,
-                                         VERIFY_TIMEOUT_MS)
-    handler = _Disconnects()
-    kafka_logger = logging.getLogger("kafka")
-    kafka_logger.addHandler(handler)
-    try:
-        client = KafkaAdminClient(**config)
-    except kafka_errors.SaslAuthenticationFailedError:
-        return False
-    except kafka_errors.KafkaError:
-        if handler.count:
-            return False
-        raise
-    finally:
-        kafka_logger.removeHandler(handler)
-    client.close()
-    return True
+ARGUMENT_SPEC = dict(
+    name=dict(type="str"),
+    password=dict(type="str", no_log=True),
+    users=dict(type="list", elements="dict", options=dict(
+        name=dict(type="str", required=True),
+        password=dict(type="str", no_log=True),
+        mechanism=dict(type="str", choices=MECHANISMS),
+        iterations=dict(type="int"),
+        state=dict(type="str", choices=["present", "absent"]),
+    )),
+    mechanism=dict(type="str", choices=MECHANISMS),
+    iterations=dict(type="int", default=4096),
+    state=dict(type="str", default="present", choices=["present", "absent"]),
+    update_password=dict(type="str", default="on_create", no_log=False,
+                         choices=["always", "on_create"]),
+    verify_password=dict(type="bool", default=False, no_log=False),
+    verify_bootstrap_servers=dict(type="list", elements="str"),
+    verify_security_protocol=dict(type="str", choices=["SASL_PLAINTEXT", "SASL_SSL"]),
+)
 
 
 def main():
-    argument_spec = dict(
-        name=dict(type="str"),
-        password=dict(type="str", no_log=True),
-        users=dict(type="list", elements="dict", options=dict(
-            name=dict(type="str", required=True),
-            password=dict(type="str", no_log=True),
-            mechanism=dict(type="str", choices=MECHANISMS),
-            iterations=dict(type="int"),
-            state=dict(type="str", choices=["present", "absent"]),
-        )),
-        mechanism=dict(type="str", choices=MECHANISMS),
-        iterations=dict(type="int", default=4096),
-        state=dict(type="str", default="present", choices=["present", "absent"]),
-        update_password=dict(type="str", default="on_create", no_log=False,
-                             choices=["always", "on_create"]),
-        verify_password=dict(type="bool", default=False, no_log=False),
-        verify_bootstrap_servers=dict(type="list", elements="str"),
-        verify_security_protocol=dict(type="str", choices=["SASL_PLAINTEXT", "SASL_SSL"]),
-    )
-    km = KafkaModule(argument_spec=argument_spec, supports_check_mode=True,
-                     mutually_exclusive=[("name", "users")],
-                     required_one_of=[("name", "users")])
-    module = km.module
-    params = km.params
-    try:
-        entries = normalize_users(params)
-    except UserValidationError as exc:
-        km.fail_json(msg="Invalid users, nothing was changed: %s" % exc)
-
-    verify_params = None
-    if params["verify_password"]:
-        verify_params, problem = _verify_config(params)
-        if problem:
-            km.fail_json(msg=problem)
-
-    names = sorted(set(entry["name"] for entry in entries))
-    admin = km.admin()
-    with km.operation("DescribeUserScramCredentials"):
-        described = admin.describe_user_scram_credentials(names)
-    current = current_from_describe(described)
-
-    drifted = None
-    result = {}
-    if verify_params is not None:
-        drifted = set()
-        for entry in entries:
-            mechanism = entry["mechanism"]
-            if entry["state"] != "present" or \
-                    current.get(entry["name"], {}).get(mechanism) != entry["iterations"]:
-                continue
-            try:
-                if not authenticates(verify_params, entry["name"], mechanism, entry["password"]):
-                    drifted.add((entry["name"], mechanism))
-            except Exception as exc:  # any other failure means the check itself failed
-                km.fail(exc, "verifying the password of %s (%s)" % (entry["name"], mechanism))
-        result["password_mismatch"] = sorted("%s/%s" % key for key in drifted)
-
-    upserts, deletions, reasons = plan(entries, current, params["update_password"], drifted)
-    after = apply_plan(current, upserts, deletions)
-    changed = bool(upserts or deletions)
-    result.update(changed=changed, changes=reasons, users=state_view(after, names))
-    if module._diff:
-        result["diff"] = dict(before=state_view(current, names), after=state_view(after, names))
-    if module.check_mode or not changed:
-        km.exit_json(**result)
-
-    alterations = [UserScramCredentialDeletion(name, mechanism) for name, mechanism in deletions]
-    alterations += [UserScramCredentialUpsertion(entry["name"], entry["mechanism"],
-                                                 entry["password"],
-                                                 iterations=entry["iterations"])
-                    for entry in upserts]
-    with km.operation("AlterUserScramCredentials", **result):
-        outcome = admin.alter_user_scram_credentials(alterations)
-    failures = dict((user, error) for user, error in outcome.items() if error)
-    if failures:
-        km.fail_json(msg="Kafka refused the credentials of %s; the other users were applied" %
-                     "; ".join("%s: %s" % item for item in sorted(failures.items())),
-                     failed_users=sorted(failures), **result)
-    km.exit_json(**result)
+    run_module(UserResource(), ARGUMENT_SPEC, KafkaConnection(), supports_check_mode=True,
+               mutually_exclusive=[("name", "users")], required_one_of=[("name", "users")])
 
 
 if __name__ == "__main__":

@@ -6,15 +6,23 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import logging
+
 import pytest
 
+from kafka import errors as kafka_errors
+
+from ansible_collections.specweave.kafka.plugins.module_utils import kafka_user
 from ansible_collections.specweave.kafka.plugins.module_utils.kafka_user import (
     UserValidationError,
+    alterations,
     apply_plan,
+    authenticates,
     current_from_describe,
     normalize_users,
     plan,
     state_view,
+    verify_config,
 )
 
 
@@ -117,3 +125,97 @@ def test_state_view_has_no_password():
     view = state_view(after, ["alice", "bob"])
     assert view == {"alice": {"SCRAM-SHA-512": {"iterations": 4096}}}
     assert "pw" not in repr(view)
+
+
+VERIFY = dict(bootstrap_servers=["127.0.0.1:9094"], security_protocol="SASL_SSL",
+              ssl_cafile="/ca.pem", ssl_check_hostname=True, client_id="ansible",
+              request_timeout_ms=30000)
+
+
+class FakeLogin(object):
+    """KafkaAdminClient for authenticates(): logs ``log`` then raises ``error`` (or connects)."""
+
+    configs = []
+    closed = []
+
+    def __init__(self, **config):
+        FakeLogin.configs.append(config)
+        if self.log:
+            logging.getLogger("kafka.net.transport").error("<Transport 127.0.0.1:9094>: %s",
+                                                           self.log)
+        if self.error is not None:
+            raise self.error
+
+    def close(self):
+        FakeLogin.closed.append(True)
+
+
+@pytest.fixture
+def login(monkeypatch):
+    FakeLogin.configs, FakeLogin.closed = [], []
+    FakeLogin.log, FakeLogin.error = None, None
+    monkeypatch.setattr(kafka_user, "KafkaAdminClient", FakeLogin)
+    return FakeLogin
+
+
+def test_authenticates_logs_in_as_the_user(login):
+    assert authenticates(VERIFY, "orders", "SCRAM-SHA-256", "pw") is True
+    (config,) = login.configs
+    assert config["sasl_mechanism"] == "SCRAM-SHA-256"
+    assert (config["sasl_plain_username"], config["sasl_plain_password"]) == ("orders", "pw")
+    assert config["client_id"] == "specweave-kafka-verify"
+    assert config["bootstrap_timeout_ms"] == 5000
+    assert config["ssl_cafile"] == "/ca.pem" and config["security_protocol"] == "SASL_SSL"
+    assert login.closed == [True]
+
+
+def test_authenticates_refused_login(login):
+    login.error = kafka_errors.SaslAuthenticationFailedError("bad password")
+    assert authenticates(VERIFY, "orders", "SCRAM-SHA-512", "wrong") is False
+
+
+def test_authenticates_broker_hang_up_is_a_refused_login(login):
+    login.log = "socket disconnected"
+    login.error = kafka_errors.KafkaTimeoutError()
+    handlers = list(logging.getLogger("kafka").handlers)
+    assert authenticates(VERIFY, "orders", "SCRAM-SHA-512", "wrong") is False
+    assert logging.getLogger("kafka").handlers == handlers
+
+
+def test_authenticates_other_errors_propagate(login):
+    login.log = "connection refused"
+    login.error = kafka_errors.KafkaTimeoutError()
+    with pytest.raises(kafka_errors.KafkaTimeoutError):
+        authenticates(VERIFY, "orders", "SCRAM-SHA-512", "pw")
+
+
+@pytest.mark.parametrize("given, servers, protocol", [
+    (dict(security_protocol="SASL_PLAINTEXT", bootstrap_servers=["b:9092"]), ["b:9092"],
+     "SASL_PLAINTEXT"),
+    (dict(security_protocol="SSL", bootstrap_servers=["b:9093"],
+          verify_bootstrap_servers=["b:9094"]), ["b:9094"], "SASL_SSL"),
+    (dict(security_protocol="SSL", bootstrap_servers=["b:9093"],
+          verify_bootstrap_servers=["b:9095"], verify_security_protocol="SASL_PLAINTEXT"),
+     ["b:9095"], "SASL_PLAINTEXT"),
+])
+def test_verify_config(given, servers, protocol):
+    given = dict(given, ssl_certfile="/c.pem", ssl_keyfile="/k.pem", ssl_password="x")
+    verify, problem = verify_config(given)
+    assert problem is None
+    assert verify["bootstrap_servers"] == servers and verify["security_protocol"] == protocol
+    assert verify["ssl_certfile"] is verify["ssl_keyfile"] is verify["ssl_password"] is None
+
+
+def test_verify_config_needs_a_sasl_listener():
+    verify, problem = verify_config(dict(security_protocol="SSL", bootstrap_servers=["b:9093"]))
+    assert verify is None
+    assert problem.startswith("verify_password needs a SASL listener")
+
+
+def test_alterations_delete_first():
+    batch = alterations([dict(name="a", mechanism="SCRAM-SHA-256", password="pw",
+                              iterations=8192)], [("b", "SCRAM-SHA-512")])
+    assert [type(item).__name__ for item in batch] == ["UserScramCredentialDeletion",
+                                                       "UserScramCredentialUpsertion"]
+    assert (batch[1].user, batch[1].iterations) == ("a", 8192)
+    assert (batch[0].user, batch[0].mechanism.name) == ("b", "SCRAM_SHA_512")
