@@ -19,7 +19,9 @@ start=$(date +%s%N)
 elapsed() { local ms=$(( ($(date +%s%N) - start) / 1000000 )); printf '%d.%d' $((ms / 1000)) $(((ms % 1000) / 100)); }
 case "${1:-up}" in
   up)
-    export KAFKA_ARCHIVE=${KAFKA_ARCHIVE:-$("$repo/scripts/kafka-archive.sh" "${KAFKA_VERSION:-4.1.1}" | tail -n 1)}
+    archive=${KAFKA_ARCHIVE:-}
+    [ -n "$archive" ] || archive=$("$repo/scripts/kafka-archive.sh" "${KAFKA_VERSION:-4.1.1}" | tail -n 1)
+    export KAFKA_ARCHIVE=$archive
     ansible-playbook "$playbook" -e kafka_dev_state=present
     echo "dev-env: up in $(elapsed) s (command to ready, including Ansible start-up)"
     ;;

@@ -14,12 +14,21 @@ collection="$repo/ansible_collections/specweave/kafka"
 site=$("$venv/bin/python" -c 'import ansible_collections, os; print(os.path.dirname(list(ansible_collections.__path__)[-1]))' 2>/dev/null || true)
 export ANSIBLE_COLLECTIONS_PATH="$repo${site:+:$site}"
 export ANSIBLE_COLLECTIONS_SCAN_SYS_PATH=true
-export SPECWEAVE_NODE_IMAGE=${SPECWEAVE_NODE_IMAGE:-$("$repo/scripts/podman-image.sh" | tail -n 1)}
+# podman's settings for this kernel (written by podman-image.sh; the machine-wide file is left alone)
+export CONTAINERS_CONF=${SPECWEAVE_CACHE:-$HOME/.cache/specweave-kafka}/containers.conf
+# assigned before export: `export X=$(cmd)` would hide a failing cmd from set -e
+image=${SPECWEAVE_NODE_IMAGE:-}
+[ -n "$image" ] || image=$("$repo/scripts/podman-image.sh" | tail -n 1)
+export SPECWEAVE_NODE_IMAGE=$image
 export KAFKA_VERSION=${KAFKA_VERSION:-4.1.1}
-export KAFKA_ARCHIVE=${KAFKA_ARCHIVE:-$("$repo/scripts/kafka-archive.sh" "$KAFKA_VERSION" | tail -n 1)}
+archive=${KAFKA_ARCHIVE:-}
+[ -n "$archive" ] || archive=$("$repo/scripts/kafka-archive.sh" "$KAFKA_VERSION" | tail -n 1)
+export KAFKA_ARCHIVE=$archive
 # the rolling scenario converges at an older 4.x and upgrades to KAFKA_VERSION
 export KAFKA_OLD_VERSION=${KAFKA_OLD_VERSION:-4.0.2}
-export KAFKA_OLD_ARCHIVE=${KAFKA_OLD_ARCHIVE:-$("$repo/scripts/kafka-archive.sh" "$KAFKA_OLD_VERSION" | tail -n 1)}
+old_archive=${KAFKA_OLD_ARCHIVE:-}
+[ -n "$old_archive" ] || old_archive=$("$repo/scripts/kafka-archive.sh" "$KAFKA_OLD_VERSION" | tail -n 1)
+export KAFKA_OLD_ARCHIVE=$old_archive
 export MOLECULE_NO_LOG=false ANSIBLE_FORCE_COLOR=0 PY_COLORS=0
 cd "$collection"
 scenarios=("$@")
@@ -29,6 +38,10 @@ if [ "${scenarios[*]}" = all ]; then
   for dir in molecule/*/; do
     [ -f "$dir/molecule.yml" ] && scenarios+=("$(basename "$dir")")
   done
+fi
+if [ ${#scenarios[@]} -eq 0 ]; then
+  echo "molecule: no scenario to run (none given and none found under molecule/)" >&2
+  exit 1
 fi
 status=0
 for scenario in "${scenarios[@]}"; do

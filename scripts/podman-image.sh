@@ -1,16 +1,21 @@
 #!/usr/bin/env bash
 # Builds (once, cached) the systemd container image the kafka_broker molecule scenarios run on.
 #   1. podman + debootstrap from Debian, with the containers.conf this kernel needs
-#   2. a minbase Debian rootfs with systemd and python3 (debootstrap from apt's own mirror),
+#   2. a minbase Debian rootfs of the host's suite with systemd and python3 (debootstrap from apt's own mirror),
 #      imported with `podman import`
-#   3. a second layer with the Java runtime Kafka needs
+#   3. a second layer with the Java runtime Kafka needs (17, or 21 where the suite has no 17)
 # Usage: scripts/podman-image.sh        prints the image name when it is ready
-# Env:   SPECWEAVE_NODE_IMAGE (default localhost/specweave-kafka-node:bookworm), SPECWEAVE_CACHE
+# Env:   SPECWEAVE_NODE_IMAGE (default localhost/specweave-kafka-node:<suite>), SPECWEAVE_CACHE,
+#        SPECWEAVE_NODE_SUITE (default: the host's Debian suite from /etc/os-release, else bookworm)
+# podman's settings for this kernel go into the cache's containers.conf, used through
+# CONTAINERS_CONF by this script and scripts/molecule.sh; the machine-wide
+# /etc/containers/containers.conf is left as it is.
 set -euo pipefail
-image=${SPECWEAVE_NODE_IMAGE:-localhost/specweave-kafka-node:bookworm}
-base=localhost/specweave-debian-base:bookworm
-suite=bookworm
 cache=${SPECWEAVE_CACHE:-$HOME/.cache/specweave-kafka}
+suite=${SPECWEAVE_NODE_SUITE:-$(. /etc/os-release 2>/dev/null; if [ "${ID:-}" = debian ]; then echo "${VERSION_CODENAME:-}"; fi)}
+suite=${suite:-bookworm}
+image=${SPECWEAVE_NODE_IMAGE:-localhost/specweave-kafka-node:$suite}
+base=localhost/specweave-debian-base:$suite
 log() { echo "podman-image: $*" >&2; }
 
 as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
@@ -26,7 +31,8 @@ if [ ${#missing[@]} -gt 0 ]; then
     podman debootstrap runc uidmap slirp4netns fuse-overlayfs conmon catatonit >&2
 fi
 
-conf=/etc/containers/containers.conf
+conf="$cache/containers.conf"
+export CONTAINERS_CONF="$conf"
 want='[containers]
 netns="host"
 default_ulimits=["nofile=20000:20000", "nproc=32768:32768"]
@@ -36,9 +42,8 @@ runtime="runc"
 cgroup_manager="cgroupfs"
 events_logger="file"'
 if [ "$(cat "$conf" 2>/dev/null)" != "$want" ]; then
-  log "writing $conf"
-  as_root mkdir -p /etc/containers
-  printf '%s\n' "$want" | as_root tee "$conf" >/dev/null
+  mkdir -p "$cache"
+  printf '%s\n' "$want" > "$conf"
 fi
 
 if podman image exists "$image"; then
@@ -72,7 +77,8 @@ cat > "$ctx/Containerfile" <<CONTAINERFILE
 FROM $base
 RUN printf 'deb $mirror $suite main\n' > /etc/apt/sources.list \\
  && apt-get update -q \\
- && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends openjdk-17-jre-headless \\
+ && (DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends openjdk-17-jre-headless \\
+     || DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends openjdk-21-jre-headless) \\
  && apt-get clean && rm -rf /var/lib/apt/lists/*
 STOPSIGNAL SIGRTMIN+3
 CMD ["/sbin/init"]

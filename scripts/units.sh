@@ -12,5 +12,23 @@ if [ ! -f "$stamp" ]; then
   "$venv/bin/pip" install -q -r "$reqs"
   touch "$stamp"
 fi
+# ansible-test runs on the virtualenv's Python, whatever python3 (3.11 or newer) made it
+py=$("$venv/bin/python" -c 'import sys; print("%d.%d" % sys.version_info[:2])')
 cd "$here/ansible_collections/specweave/kafka"
-PATH="$venv/bin:$PATH" "$venv/bin/ansible-test" units --python 3.11 --local --requirements --color no "$@"
+junit=tests/output/junit
+rm -f "$junit"/*-units.xml
+PATH="$venv/bin:$PATH" "$venv/bin/ansible-test" units --python "$py" --local --requirements --color no "$@"
+# A unit run that skipped anything or ran nothing fails (make test must not pass on tests it did
+# not run): read ansible-test's JUnit reports.
+"$venv/bin/python" - "$junit" <<'PY'
+import glob, sys
+import xml.etree.ElementTree as ET
+ran = skipped = 0
+for path in glob.glob(sys.argv[1] + "/*-units.xml"):
+    for suite in ET.parse(path).getroot().iter("testsuite"):
+        ran += int(suite.get("tests", 0))
+        skipped += int(suite.get("skipped", 0))
+if not ran or skipped:
+    sys.exit("units: %d test(s) ran, %d skipped; every unit test must run" % (ran, skipped))
+print("units: %d tests ran, none skipped" % ran)
+PY

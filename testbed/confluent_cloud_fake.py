@@ -27,6 +27,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qsl, urlsplit
 
 from testbed.kafka import REPO, free_port
+from testbed.reference import reference_dir
 
 SPEC_DIR_ENV = "SPECWEAVE_CONFLUENT_OPENAPI_DIR"
 PUBLIC_HOST = "https://api.confluent.cloud"
@@ -36,8 +37,7 @@ SPEC_FILES = {"cmk": "cmk-v2.yaml", "org": "org-v2.yaml", "iam": "iam-v2.yaml",
 
 def spec_dir():
     """Folder of the official specs; raises a clear error when it is missing."""
-    folder = os.environ.get(SPEC_DIR_ENV) or os.path.join(
-        os.path.dirname(REPO), "shared", "reference", "confluent-cloud-openapi")
+    folder = os.environ.get(SPEC_DIR_ENV) or reference_dir("confluent-cloud-openapi")
     missing = [name for name in SPEC_FILES.values()
                if not os.path.isfile(os.path.join(folder, name))]
     if missing:

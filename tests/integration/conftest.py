@@ -11,6 +11,11 @@ sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspa
 
 from testbed.ansible import run_module, run_playbook  # noqa: E402
 from testbed.kafka import KafkaCluster  # noqa: E402
+from testbed.strict_run import check_session  # noqa: E402
+
+
+def pytest_sessionfinish(session, exitstatus):
+    check_session(session)
 
 
 @pytest.fixture(scope="session")
