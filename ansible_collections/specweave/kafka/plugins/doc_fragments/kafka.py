@@ -86,5 +86,5 @@ options:
     type: int
     default: 30000
 requirements:
-  - kafka-python >= 3.0.0
+  - kafka-python >= 3.0.12, < 3.1
 """

@@ -18,6 +18,7 @@ import threading
 import traceback
 
 from ansible.module_utils.basic import env_fallback, missing_required_lib
+from ansible_collections.specweave.kafka.plugins.module_utils import kafka_wire
 from ansible_collections.specweave.kafka.plugins.module_utils.runner import (
     Connection,
     ModuleFailure,
@@ -316,8 +317,11 @@ class KafkaConnection(Connection):
     def check(self, module):
         self.params = module.params
         if KAFKA_IMPORT_ERROR:
-            module.fail_json(msg=missing_required_lib("kafka-python>=3.0.0"),
+            module.fail_json(msg=missing_required_lib(kafka_wire.REQUIREMENT),
                              exception=KAFKA_IMPORT_ERROR)
+        version_problem = kafka_wire.library_version_problem()
+        if version_problem:
+            module.fail_json(msg=version_problem)
         problems = validate_connection_params(self.params)
         if problems:
             module.fail_json(msg="Invalid connection options: " + "; ".join(problems))
@@ -378,10 +382,7 @@ class KafkaConnection(Connection):
         """Kafka version the client detected, as a string (None before connecting)."""
         if self.admin is None:
             return None
-        try:
-            return _version_text(self.admin._manager.broker_version)
-        except Exception:  # private attribute of kafka-python; best effort only
-            return None
+        return _version_text(kafka_wire.broker_version(self.admin))
 
     def describe(self, exc, step):
         return describe_error(exc, self.servers, step, details=self.warnings.messages,

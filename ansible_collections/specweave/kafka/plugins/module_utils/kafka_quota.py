@@ -4,8 +4,8 @@
 """Logic of the kafka_quota module: entities, validation, diff, and the raw client-quota API.
 
 kafka-python 3.x has the DescribeClientQuotas / AlterClientQuotas protocol messages but no admin
-call for them; ``describe_client_quotas`` and ``alter_client_quotas`` below are the one place
-that sends them (through the admin client's connection manager).
+call for them; ``describe_client_quotas`` and ``alter_client_quotas`` (imported here from
+``kafka_wire``, the one place that sends raw requests) send them.
 
 An entity is a tuple of ``(entity_type, name)`` pairs sorted by type, where the name ``None`` is
 the default entity (shown to users as ``<default>``), e.g. ``(("client-id", None), ("user",
@@ -19,6 +19,18 @@ __metaclass__ = type
 import ipaddress
 import math
 import re
+
+from ansible_collections.specweave.kafka.plugins.module_utils.runner import (
+    InvalidInput,
+    Plan,
+    Resource,
+)
+
+from ansible_collections.specweave.kafka.plugins.module_utils import kafka_wire
+
+# The raw client-quota requests, named here for the module (they live in kafka_wire).
+describe_client_quotas = kafka_wire.describe_client_quotas
+alter_client_quotas = kafka_wire.alter_client_quotas
 
 DEFAULT = "<default>"
 ENTITY_OPTIONS = (("user", "user"), ("client_id", "client-id"), ("ip", "ip"))
@@ -176,7 +188,10 @@ def apply_changes(current, changes):
     return after
 
 
-def _plain(value):
+def plain_number(value):
+    """A quota value as shown to users: ``1048576`` rather than ``1048576.0``; None stays None."""
+    if value is None:
+        return None
     return int(value) if value == int(value) else value
 
 
@@ -186,46 +201,56 @@ def view(state, entities):
     for entity in sorted(entities, key=entity_label):
         if entity in state:
             out.append(dict(entity_to_dict(entity), quotas=dict(
-                (k, _plain(v)) for k, v in sorted(state[entity].items()))))
+                (k, plain_number(v)) for k, v in sorted(state[entity].items()))))
     return out
 
 
-# -- raw protocol (kafka-python has no admin call for client quotas) ---------------------------
-
-def describe_client_quotas(admin):
-    """Every client-quota entity of the cluster: {entity: {key: value}} (one request)."""
-    from kafka.protocol.admin import DescribeClientQuotasRequest
-    from kafka import errors as kafka_errors
-    request = DescribeClientQuotasRequest(components=[], strict=False)
-    response = admin._manager.run(admin._manager.send, request)
-    error = kafka_errors.for_code(response.error_code)
-    if error is not kafka_errors.NoError:
-        raise error("DescribeClientQuotas: %s" % (response.error_message or error.__name__))
-    current = {}
-    for entry in response.entries or []:
-        entity = tuple(sorted((e.entity_type, e.entity_name) for e in entry.entity))
-        current[entity] = dict((v.key, float(v.value)) for v in entry.values)
-    return current
+def refused_by_label(refused):
+    """(entity label, error) pairs of an AlterClientQuotas answer, sorted by label."""
+    return sorted((entity_label(entity), error) for entity, error in refused.items())
 
 
-def alter_client_quotas(admin, changes, validate_only=False):
-    """Send ``changes`` ({entity: {key: value or None}}) in one AlterClientQuotas request.
+class QuotaResource(Resource):
+    """kafka_quota on the runner: one DescribeClientQuotas, then one AlterClientQuotas checked
+    first with ``validate_only`` (the ``verify`` hook, in check mode too) so a refused entity
+    leaves nothing half applied."""
 
-    Returns {entity: error message} for the entities the broker refused (empty on success).
-    """
-    from kafka.protocol.admin import AlterClientQuotasRequest
-    Entry = AlterClientQuotasRequest.EntryData
-    entries = []
-    for entity, ops in sorted(changes.items(), key=lambda item: entity_label(item[0])):
-        entries.append(Entry(
-            entity=[Entry.EntityData(entity_type=etype, entity_name=name) for etype, name in entity],
-            ops=[Entry.OpData(key=key, value=0.0 if value is None else float(value),
-                              remove=value is None) for key, value in sorted(ops.items())]))
-    request = AlterClientQuotasRequest(entries=entries, validate_only=validate_only)
-    response = admin._manager.run(admin._manager.send, request)
-    failures = {}
-    for entry in response.entries or []:
-        if entry.error_code:
-            entity = tuple(sorted((e.entity_type, e.entity_name) for e in entry.entity))
-            failures[entity] = entry.error_message or "error code %d" % entry.error_code
-    return failures
+    service = "Kafka"
+
+    def desired(self, ctx):
+        try:
+            items = normalize_items(ctx.params["quotas"], ctx.params["state"])
+        except QuotaValidationError as exc:
+            raise InvalidInput("Invalid quotas, nothing was changed: %s" % exc)
+        return dict(items=items, remove_undeclared=ctx.params["remove_undeclared"])
+
+    def read(self, ctx, desired):
+        with ctx.step("DescribeClientQuotas"):
+            return describe_client_quotas(ctx.client)
+
+    def plan(self, ctx, desired, current):
+        changes = compute_changes(desired["items"], current, desired["remove_undeclared"])
+        after = apply_changes(current, changes)
+        result = dict(
+            changes=dict((entity_label(entity), dict((k, plain_number(v)) for k, v in ops.items()))
+                         for entity, ops in changes.items()),
+            quotas=view(after, [item["entity"] for item in desired["items"]]),
+        )
+        diff = dict(before=view(current, list(changes)), after=view(after, list(changes)))
+        return Plan(changes, result=result, diff=diff, data=changes)
+
+    def verify(self, ctx, plan, failures):
+        with ctx.step("AlterClientQuotas (validate only)"):
+            refused = alter_client_quotas(ctx.client, plan.data, validate_only=True)
+        for label, error in refused_by_label(refused):
+            failures.add(label, error)
+
+    def apply(self, ctx, plan, failures):
+        with ctx.step("AlterClientQuotas"):
+            refused = alter_client_quotas(ctx.client, plan.data)
+        for label, error in refused_by_label(refused):
+            failures.add(label, error)
+
+    def failure_message(self, plan, failures, applied):
+        outcome = "the other entities were applied" if applied else "nothing was changed"
+        return "Kafka refused the quotas of %s; %s" % ("; ".join(failures.lines()), outcome)

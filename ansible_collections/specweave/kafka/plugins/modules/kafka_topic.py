@@ -297,195 +297,35 @@ reassignment:
     progress: [{"seconds": 0.2, "done": 2, "pending": 4}]
 """
 
-from ansible_collections.specweave.kafka.plugins.module_utils.batch_options import check_items
-from ansible_collections.specweave.kafka.plugins.module_utils.kafka_common import KafkaModule
-from ansible_collections.specweave.kafka.plugins.module_utils.kafka_topic import (
-    TOPIC_CONFIG_TYPES,
-    TopicValidationError,
-    apply_plan,
-    broker_validation,
-    desired_topics,
-    in_scope,
-    apply_ongoing,
-    plan_changes,
-    plan_is_empty,
-    poll_reassignments,
-    read_current,
-    scope_problems,
-    suspect_partitions,
-    unknown_config_problems,
-    validate_batch,
-)
+from ansible_collections.specweave.kafka.plugins.module_utils.kafka_common import KafkaConnection
+from ansible_collections.specweave.kafka.plugins.module_utils.kafka_topic import TopicResource
+from ansible_collections.specweave.kafka.plugins.module_utils.runner import run_module
 
-
-# The keys of each O(topics) item. Checked by check_items() rather than as argument_spec
-# options: AnsibleModule's per-element validation of a list of thousands costs more than the
-# Kafka requests of the whole task.
-TOPIC_OPTIONS = dict(
-    name=dict(type="str", required=True),
+# The keys of each O(topics) item are checked by TopicResource (check_items), not here:
+# AnsibleModule's per-element validation of a list of thousands costs more than the Kafka
+# requests of the whole task.
+ARGUMENT_SPEC = dict(
+    name=dict(type="str", aliases=["topic"]),
+    topics=dict(type="list", elements="dict"),
     partitions=dict(type="int"),
     replication_factor=dict(type="int"),
     config=dict(type="dict"),
-    state=dict(type="str", choices=["present", "absent"]),
+    state=dict(type="str", default="present", choices=["present", "absent"]),
+    reset_undeclared_config=dict(type="bool", default=False),
+    delete_undeclared=dict(type="bool", default=False),
+    undeclared_scope=dict(type="dict", options=dict(
+        prefix=dict(type="str"),
+        pattern=dict(type="str"),
+    )),
+    allow_internal_topics=dict(type="bool", default=False),
+    reassignment_timeout=dict(type="int", default=600),
+    broker_dry_run=dict(type="bool", default=True),
 )
 
 
-def argument_spec():
-    return dict(
-        name=dict(type="str", aliases=["topic"]),
-        topics=dict(type="list", elements="dict"),
-        partitions=dict(type="int"),
-        replication_factor=dict(type="int"),
-        config=dict(type="dict"),
-        state=dict(type="str", default="present", choices=["present", "absent"]),
-        reset_undeclared_config=dict(type="bool", default=False),
-        delete_undeclared=dict(type="bool", default=False),
-        undeclared_scope=dict(type="dict", options=dict(
-            prefix=dict(type="str"),
-            pattern=dict(type="str"),
-        )),
-        allow_internal_topics=dict(type="bool", default=False),
-        reassignment_timeout=dict(type="int", default=600),
-        broker_dry_run=dict(type="bool", default=True),
-    )
-
-
-def summarise(plan, outcomes=None):
-    """Per-topic results. Topics already in the desired state are only named in ``unchanged``:
-    a converge of thousands of topics returns (and Ansible scrubs and ships) what changed."""
-    result = dict(topics=[], created=[], updated=[], deleted=[], unchanged=[], failed_topics={})
-    outcomes = outcomes or {}
-    for record in plan["topics"]:
-        name = record["name"]
-        problems = outcomes[name].get("failed") if name in outcomes else None
-        if problems:
-            error = "; ".join(problems)
-            result["failed_topics"][name] = error
-            result["topics"].append(dict(name=name, action="failed", changes=record["changes"],
-                                         error=error))
-            continue
-        result[record["action"]].append(name)
-        if record["action"] != "unchanged":
-            result["topics"].append(dict(name=name, action=record["action"],
-                                         changes=record["changes"]))
-    return result
-
-
-def diff_of(plan):
-    before, after = {}, {}
-    for record in plan["topics"]:
-        if record["action"] == "unchanged":
-            continue
-        before[record["name"]] = record.get("before", {})
-        after[record["name"]] = record.get("after", {})
-    return dict(before=before, after=after)
-
-
 def main():
-    km = KafkaModule(argument_spec=argument_spec(), supports_check_mode=True,
-                     mutually_exclusive=[("name", "topics")])
-    module = km.module
-    params = module.params
-    timeout_ms = params["request_timeout_ms"]
-
-    problems = scope_problems(params)
-    if params["reassignment_timeout"] < 0:
-        problems.append("reassignment_timeout must be 0 or more seconds")
-    if params["topics"] is not None:
-        items, item_problems = check_items(params["topics"], TOPIC_OPTIONS, "topics")
-        problems.extend(item_problems)
-        params = dict(params, topics=items)
-    try:
-        desired = desired_topics(params)
-    except TopicValidationError as exc:
-        problems.extend(exc.problems)
-        desired = []
-    problems.extend(validate_batch(desired))
-    problems.extend(unknown_config_problems(desired, TOPIC_CONFIG_TYPES))
-    if problems:
-        module.fail_json(msg="Invalid topic specification, nothing was changed: "
-                         + "; ".join(problems), problems=problems)
-
-    admin = km.admin()
-    names = [t["name"] for t in desired]
-    undeclared = []
-    if params["delete_undeclared"]:
-        declared = set(names)
-        with km.operation("listing topics for delete_undeclared"):
-            undeclared = sorted(n for n in admin.list_topics()
-                                if n not in declared and in_scope(n, params["undeclared_scope"]))
-    config_keys = dict((t["name"], list(t["config"])) for t in desired if t["state"] == "present")
-    need_brokers = any(t["replication_factor"] for t in desired if t["state"] == "present")
-    with km.operation("reading the current topics"):
-        current, configs, brokers = read_current(
-            admin, names + undeclared, config_keys, need_brokers,
-            all_configs=params["reset_undeclared_config"])
-    # A reassignment still running (an earlier run that timed out, or another tool): plan
-    # against its target and wait for it, so "unchanged" really means settled.
-    moving = []
-    suspects = suspect_partitions(desired, current)
-    if suspects:
-        with km.operation("listing partition reassignments"):
-            ongoing = admin.list_partition_reassignments(suspects)
-        apply_ongoing(current, ongoing)
-        moving = sorted(ongoing)
-    try:
-        plan = plan_changes(desired, current, configs, brokers,
-                            reset_undeclared_config=params["reset_undeclared_config"],
-                            allow_internal_topics=params["allow_internal_topics"],
-                            undeclared=undeclared)
-    except TopicValidationError as exc:
-        km.fail_json(msg="Topic changes refused, nothing was changed: " + "; ".join(exc.problems),
-                     problems=exc.problems)
-
-    changed = not plan_is_empty(plan)
-    if changed and params["broker_dry_run"]:
-        with km.operation("validating the changes with the broker"):
-            # Config values are type/enum checked locally and IncrementalAlterConfigs answers
-            # per topic; the broker's dry run of config changes is only needed in check mode.
-            problems = broker_validation(admin, plan, timeout_ms,
-                                         include_configs=module.check_mode)
-        if problems:
-            km.fail_json(msg="The broker refused the changes, nothing was changed: "
-                         + "; ".join(problems), problems=problems, **summarise(plan))
-    result = dict(changed=changed)
-    if moving and not module.check_mode:
-        with km.operation("waiting for running reassignments"):
-            pending, history = poll_reassignments(admin, moving, params["reassignment_timeout"])
-        result["reassignment_in_progress"] = dict(
-            partitions=len(moving), pending=["%s-%d" % tp for tp in pending], progress=history)
-        if pending:
-            km.fail_json(msg="%d partition(s) are still being reassigned after %ss: %s. Re-run "
-                         "to wait again or raise reassignment_timeout; nothing else was changed"
-                         % (len(pending), params["reassignment_timeout"],
-                            ", ".join(result["reassignment_in_progress"]["pending"][:20])),
-                         **result)
-    elif moving:
-        result["reassignment_in_progress"] = dict(partitions=len(moving), pending=[
-            "%s-%d" % tp for tp in moving], progress=[])
-    if module._diff:
-        result["diff"] = diff_of(plan)
-    if module.check_mode or not changed:
-        result.update(summarise(plan))
-        km.exit_json(**result)
-
-    warnings = []
-    with km.operation("applying topic changes", **summarise(plan)):
-        outcomes, report = apply_plan(admin, plan, timeout_ms,
-                                      reassignment_timeout=params["reassignment_timeout"],
-                                      warnings=warnings)
-    for warning in warnings:
-        module.warn(warning)
-    result.update(summarise(plan, outcomes))
-    if report is not None:
-        result["reassignment"] = report
-    if result["failed_topics"]:
-        applied = result["created"] + result["updated"] + result["deleted"]
-        km.fail_json(msg="%d topic(s) failed: %s. Applied: %s" % (
-            len(result["failed_topics"]),
-            "; ".join("%s (%s)" % item for item in sorted(result["failed_topics"].items())),
-            ", ".join(applied) if applied else "none"), **result)
-    km.exit_json(**result)
+    run_module(TopicResource(), ARGUMENT_SPEC, KafkaConnection(), supports_check_mode=True,
+               mutually_exclusive=[("name", "topics")])
 
 
 if __name__ == "__main__":

@@ -9,24 +9,30 @@ __metaclass__ = type
 import pytest
 
 from ansible_collections.specweave.kafka.plugins.module_utils.kafka_topic import (
-    RECORD_BUDGET,
-    TOPIC_CONFIG_TYPES,
     TopicValidationError,
-    chunk_by_cost,
-    create_record_cost,
     desired_topics,
     in_scope,
     is_protected,
     name_problem,
-    normalise_config_value,
-    place_replicas,
     plan_changes,
     plan_is_empty,
-    same_config_value,
     scope_problems,
-    topic_state_from_metadata,
-    unknown_config_problems,
     validate_batch,
+)
+from ansible_collections.specweave.kafka.plugins.module_utils.kafka_topic_admin import (
+    RECORD_BUDGET,
+    chunk_by_cost,
+    create_record_cost,
+    topic_state_from_metadata,
+)
+from ansible_collections.specweave.kafka.plugins.module_utils.kafka_topic_config import (
+    TOPIC_CONFIG_TYPES,
+    normalise_config_value,
+    same_config_value,
+    unknown_config_problems,
+)
+from ansible_collections.specweave.kafka.plugins.module_utils.kafka_topic_placement import (
+    place_replicas,
 )
 
 
@@ -495,7 +501,7 @@ class FakeAdmin(object):
 
 
 def test_apply_reports_exactly_what_failed():
-    from ansible_collections.specweave.kafka.plugins.module_utils.kafka_topic import apply_plan
+    from ansible_collections.specweave.kafka.plugins.module_utils.kafka_topic_admin import apply_plan
     desired = desired_topics(params(topics=[
         dict(name="new1"), dict(name="new2"),
         dict(name="grow", partitions=3, config={"retention.ms": 5}),
@@ -521,7 +527,7 @@ def test_apply_reports_exactly_what_failed():
 
 def test_running_reassignment_is_planned_against_its_target():
     from kafka.structs import TopicPartition
-    from ansible_collections.specweave.kafka.plugins.module_utils.kafka_topic import (
+    from ansible_collections.specweave.kafka.plugins.module_utils.kafka_topic_admin import (
         apply_ongoing, suspect_partitions)
     state = topic_state_from_metadata(dict(error_code=0, name="t", partitions=[
         dict(partition_index=0, leader_id=1, replica_nodes=[1, 2, 3], isr_nodes=[1]),
@@ -537,68 +543,12 @@ def test_running_reassignment_is_planned_against_its_target():
     assert plan_is_empty(plan_changes(desired, current, {}, RACKS3))
 
 
-# --- CreateTopics at protocol version 4 -------------------------------------------------------
+# --- the reads of a converge, sent at once ----------------------------------------------------
 
 class _Answer(object):
     def __init__(self, topics):
         self.topics = topics
 
-
-class _Manager(object):
-    broker_version = (4, 1)
-
-    def __init__(self):
-        self.requests = []
-
-    def run(self, coroutine, request, errors, raise_errors):
-        self.requests.append((coroutine, request, raise_errors))
-        answer = _Answer([_Result(t.name, 37 if t.name == "bad" else 0,
-                                  "rejected" if t.name == "bad" else None)
-                          for t in request.topics])
-        assert [e.__name__ for e in errors(answer)].count("NoError") == len(request.topics) - (
-            1 if any(t.name == "bad" for t in request.topics) else 0)
-        return answer
-
-
-class LeanAdmin(object):
-    def __init__(self):
-        self._manager = _Manager()
-
-    def _send_request_to_controller(self, *args):  # the coroutine kafka-python's own call uses
-        raise AssertionError("only passed to _manager.run")
-
-    def create_topics(self, *args, **kwargs):
-        raise AssertionError("the public call decodes every echoed config")
-
-
-def test_create_topics_sent_at_version_4_without_raising():
-    from ansible_collections.specweave.kafka.plugins.module_utils.kafka_topic import (
-        CREATE_TOPICS_MAX_VERSION, create_topics)
-    admin = LeanAdmin()
-    answers = create_topics(admin, {
-        "ok": dict(num_partitions=3, replication_factor=2, configs={"retention.ms": "5"}),
-        "bad": dict(num_partitions=-1, replication_factor=-1, configs={})},
-        1500, validate_only=True)
-    assert answers == [dict(name="ok", error_code=0, error_message=None),
-                       dict(name="bad", error_code=37, error_message="rejected")]
-    coroutine, request, raise_errors = admin._manager.requests[0]
-    assert coroutine == admin._send_request_to_controller and raise_errors is False
-    assert CREATE_TOPICS_MAX_VERSION == 4 and request._max_version == 4
-    assert request.validate_only is True and request.timeout_ms == 1500
-    ok = request.topics[0]
-    assert (ok.name, ok.num_partitions, ok.replication_factor) == ("ok", 3, 2)
-    assert [(c.name, c.value) for c in ok.configs] == [("retention.ms", "5")]
-
-
-def test_create_topics_falls_back_to_the_public_call():
-    from ansible_collections.specweave.kafka.plugins.module_utils.kafka_topic import create_topics
-    admin = FakeAdmin(reject={"bad"})
-    answers = create_topics(admin, {"ok": {}, "bad": {}}, 1000)
-    assert admin.calls == [("create_topics", ["bad", "ok"])]
-    assert sorted((a["name"], a["error_code"]) for a in answers) == [("bad", 37), ("ok", 0)]
-
-
-# --- the reads of a converge, sent at once ----------------------------------------------------
 
 class _Part(object):
     def __init__(self, index, replicas):
@@ -661,7 +611,7 @@ class ReadingAdmin(object):
 
 
 def test_reads_are_sent_at_once_and_missing_topics_dropped():
-    from ansible_collections.specweave.kafka.plugins.module_utils.kafka_topic import read_current
+    from ansible_collections.specweave.kafka.plugins.module_utils.kafka_topic_admin import read_current
     admin = ReadingAdmin(existing={"old": [[1], [1]]})
     current, configs, brokers = read_current(admin, ["old", "new"], {"old": ["retention.ms"],
                                                                      "new": ["retention.ms"]},
@@ -684,7 +634,7 @@ def test_reads_are_sent_at_once_and_missing_topics_dropped():
 
 
 def test_reads_skip_what_is_not_needed():
-    from ansible_collections.specweave.kafka.plugins.module_utils.kafka_topic import read_current
+    from ansible_collections.specweave.kafka.plugins.module_utils.kafka_topic_admin import read_current
     admin = ReadingAdmin(existing={"old": [[1]]})
     current, configs, brokers = read_current(admin, ["old"], {"old": []}, need_brokers=False)
     assert admin._manager.scheduled == ["metadata"]
@@ -692,7 +642,7 @@ def test_reads_skip_what_is_not_needed():
 
 
 def test_reads_fall_back_to_the_public_calls():
-    from ansible_collections.specweave.kafka.plugins.module_utils.kafka_topic import read_current
+    from ansible_collections.specweave.kafka.plugins.module_utils.kafka_topic_admin import read_current
 
     class PublicAdmin(FakeAdmin):
         def describe_configs(self, resources, config_filter):
