@@ -4,7 +4,8 @@
 """Logic of ``kafka_info``: turn admin API answers into a report that is easy to assert on.
 
 The ``summarize_*``/``select_*``/``evaluate_health`` functions are pure (unit tested without a
-broker); ``collect`` drives the admin client, one request per Kafka API.
+broker); ``collect`` drives the admin client, one request per Kafka API; ``InfoResource`` is
+the module's read-only declaration on the runner.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -13,7 +14,15 @@ __metaclass__ = type
 
 import re
 
-from ansible_collections.specweave.kafka.plugins.module_utils.kafka_common import describe_error
+from ansible_collections.specweave.kafka.plugins.module_utils.kafka_common import (
+    describe_error,
+    kafka_errors,
+)
+from ansible_collections.specweave.kafka.plugins.module_utils.runner import (
+    InvalidInput,
+    Plan,
+    Resource,
+)
 
 GATHER_CHOICES = ["all", "brokers", "topics", "configs", "consumer_groups", "quorum"]
 DEFAULT_GATHER = ["brokers", "topics", "quorum"]
@@ -337,18 +346,20 @@ def _group_wanted(group):
     return group_type in ("classic", "consumer") and protocol in (None, "", "consumer")
 
 
-def collect(km, params, admin_errors=None):
-    """Gather the report with the connected ``km`` (a KafkaModule); one request per API.
+def collect(ctx, params, admin_errors=None):
+    """Gather the report through the runner context ``ctx`` (its admin client, steps and
+    ``KafkaConnection``); one request per API.
 
     ``admin_errors``: exception classes meaning "not available here" (old broker, no
     permission) for the optional quorum part, which then reports ``available: false``.
     """
-    from kafka import TopicPartition  # imported lazily: KafkaModule reports a missing library
+    from kafka import TopicPartition  # imported lazily: KafkaConnection reports a missing library
     from kafka.admin import ConfigResource, ConfigResourceType, OffsetSpec
 
     wanted = resolve_gather(params.get("gather"))
-    admin = km.admin()
-    with km.operation("DescribeCluster"):
+    admin = ctx.client
+    connection = ctx.connection
+    with ctx.step("DescribeCluster"):
         cluster = admin.describe_cluster()
     brokers = summarize_brokers(cluster)
     live_ids = set(b["id"] for b in brokers if not b["fenced"])
@@ -357,7 +368,7 @@ def collect(km, params, admin_errors=None):
         cluster=dict(cluster_id=cluster.get("cluster_id"),
                      controller_id=cluster.get("controller_id"),
                      broker_count=len(brokers), live_broker_count=len(live_ids),
-                     kafka_version=km.broker_version()),
+                     kafka_version=connection.broker_version()),
     )
     if "brokers" in wanted:
         result["brokers"] = brokers
@@ -371,7 +382,7 @@ def collect(km, params, admin_errors=None):
     topics = None
     known_partitions = {}
     if "topics" in wanted:
-        with km.operation("Metadata"):
+        with ctx.step("Metadata"):
             raw = admin.describe_topics(metadata_request_topics(names, prefix, pattern))
         present, _missing, errors = split_metadata(raw)
         for topic in present:
@@ -384,7 +395,7 @@ def collect(km, params, admin_errors=None):
             if present:
                 resources = [ConfigResource(ConfigResourceType.TOPIC, t["name"])
                              for t in present]
-                with km.operation("DescribeConfigs"):
+                with ctx.step("DescribeConfigs"):
                     configs = admin.describe_configs(resources, config_filter="all") \
                         .get("topic", {})
         topics = {}
@@ -403,22 +414,21 @@ def collect(km, params, admin_errors=None):
 
     if "consumer_groups" in wanted:
         result["consumer_groups"] = _collect_groups(
-            km, admin, params, select if filtered else None, known_partitions,
+            ctx, admin, params, select if filtered else None, known_partitions,
             TopicPartition, OffsetSpec)
 
     quorum = None
     if "quorum" in wanted:
-        try:
-            answer = admin.describe_metadata_quorum()
-        except tuple(admin_errors or ()) as exc:
-            message = describe_error(exc, km.servers, "DescribeQuorum",
-                                     broker_version=km.broker_version())
-            quorum = dict(available=False, caught_up=None, error=message)
-            km.module.warn("Controller quorum status not available: %s" % message)
-        except Exception as exc:  # pylint: disable=broad-except
-            km.fail(exc, "DescribeQuorum")
-        else:
-            quorum = summarize_quorum(answer, params.get("quorum_max_lag_ms", 5000))
+        with ctx.step("DescribeQuorum"):
+            try:
+                answer = admin.describe_metadata_quorum()
+            except tuple(admin_errors or ()) as exc:
+                message = describe_error(exc, connection.servers, "DescribeQuorum",
+                                         broker_version=connection.broker_version())
+                quorum = dict(available=False, caught_up=None, error=message)
+                ctx.warn("Controller quorum status not available: %s" % message)
+            else:
+                quorum = summarize_quorum(answer, params.get("quorum_max_lag_ms", 5000))
         result["quorum"] = quorum
 
     healthy, problems, checks = evaluate_health(
@@ -449,22 +459,22 @@ def collect(km, params, admin_errors=None):
     return result
 
 
-def _collect_groups(km, admin, params, select, known_partitions, topic_partition, offset_spec):
+def _collect_groups(ctx, admin, params, select, known_partitions, topic_partition, offset_spec):
     requested = params.get("consumer_groups") or []
     listed = {}
     if requested:
         group_ids = sorted(set(requested))
     else:
-        with km.operation("ListGroups"):
+        with ctx.step("ListGroups"):
             for group in admin.list_groups():
                 if _group_wanted(group):
                     listed[group["group_id"]] = group
         group_ids = sorted(listed)
     if not group_ids:
         return {}
-    with km.operation("DescribeGroups"):
+    with ctx.step("DescribeGroups"):
         described = admin.describe_groups(group_ids)
-    with km.operation("OffsetFetch"):
+    with ctx.step("OffsetFetch"):
         offsets = admin.list_group_offsets(group_ids)
 
     committed_by_group = {}
@@ -480,7 +490,7 @@ def _collect_groups(km, admin, params, select, known_partitions, topic_partition
 
     unknown = sorted(needed_topics - set(known_partitions))
     if unknown:
-        with km.operation("Metadata"):
+        with ctx.step("Metadata"):
             present, _missing, _errors = split_metadata(admin.describe_topics(unknown))
         for topic in present:
             known_partitions[topic["name"]] = [p.get("partition_index")
@@ -492,7 +502,7 @@ def _collect_groups(km, admin, params, select, known_partitions, topic_partition
                 specs[topic_partition(topic, partition)] = offset_spec.LATEST
     end_offsets = {}
     if specs:
-        with km.operation("ListOffsets"):
+        with ctx.step("ListOffsets"):
             for tp, answer in admin.list_partition_offsets(specs).items():
                 end_offsets[(tp.topic, tp.partition)] = getattr(answer, "offset", answer)
 
@@ -511,3 +521,23 @@ def _collect_groups(km, admin, params, select, known_partitions, topic_partition
             topics=lag["topics"],
         )
     return groups
+
+
+class InfoResource(Resource):
+    """kafka_info on the runner: read-only, ``plan`` never changes anything."""
+
+    def desired(self, ctx):
+        problems = validate_params(ctx.params)
+        if problems:
+            raise InvalidInput("Invalid options: " + "; ".join(problems))
+        return ctx.params
+
+    def read(self, ctx, desired):
+        not_available = ()
+        if kafka_errors is not None:
+            not_available = (kafka_errors.UnsupportedVersionError,
+                             kafka_errors.AuthorizationError)
+        return collect(ctx, desired, admin_errors=not_available)
+
+    def plan(self, ctx, desired, current):
+        return Plan(False, result=current)

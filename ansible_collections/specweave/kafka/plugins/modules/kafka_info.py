@@ -288,34 +288,30 @@ health_checks:
   sample: [brokers, partitions, quorum]
 """
 
-from ansible_collections.specweave.kafka.plugins.module_utils.kafka_common import (
-    KafkaModule, kafka_errors)
+from ansible_collections.specweave.kafka.plugins.module_utils.kafka_common import KafkaConnection
 from ansible_collections.specweave.kafka.plugins.module_utils.kafka_info import (
-    GATHER_CHOICES, DEFAULT_GATHER, collect, validate_params)
+    DEFAULT_GATHER,
+    GATHER_CHOICES,
+    InfoResource,
+)
+from ansible_collections.specweave.kafka.plugins.module_utils.runner import run_module
+
+ARGUMENT_SPEC = dict(
+    gather=dict(type="list", elements="str", choices=GATHER_CHOICES,
+                default=list(DEFAULT_GATHER)),
+    topics=dict(type="list", elements="str"),
+    topic_prefix=dict(type="str"),
+    topic_pattern=dict(type="str"),
+    include_internal=dict(type="bool", default=False),
+    configs_include_defaults=dict(type="bool", default=False),
+    consumer_groups=dict(type="list", elements="str"),
+    expected_brokers=dict(type="int"),
+    quorum_max_lag_ms=dict(type="int", default=5000),
+)
 
 
 def main():
-    argument_spec = dict(
-        gather=dict(type="list", elements="str", choices=GATHER_CHOICES,
-                    default=list(DEFAULT_GATHER)),
-        topics=dict(type="list", elements="str"),
-        topic_prefix=dict(type="str"),
-        topic_pattern=dict(type="str"),
-        include_internal=dict(type="bool", default=False),
-        configs_include_defaults=dict(type="bool", default=False),
-        consumer_groups=dict(type="list", elements="str"),
-        expected_brokers=dict(type="int"),
-        quorum_max_lag_ms=dict(type="int", default=5000),
-    )
-    km = KafkaModule(argument_spec=argument_spec, supports_check_mode=True)
-    problems = validate_params(km.params)
-    if problems:
-        km.fail_json(msg="Invalid options: " + "; ".join(problems))
-    not_available = ()
-    if kafka_errors is not None:
-        not_available = (kafka_errors.UnsupportedVersionError, kafka_errors.AuthorizationError)
-    result = collect(km, km.params, admin_errors=not_available)
-    km.exit_json(changed=False, **result)
+    run_module(InfoResource(), ARGUMENT_SPEC, KafkaConnection(), supports_check_mode=True)
 
 
 if __name__ == "__main__":
