@@ -149,78 +149,25 @@ changes:
       request_percentage: null
 """
 
-from ansible_collections.specweave.kafka.plugins.module_utils.kafka_common import KafkaModule
-from ansible_collections.specweave.kafka.plugins.module_utils.kafka_quota import (
-    QuotaValidationError,
-    alter_client_quotas,
-    apply_changes,
-    compute_changes,
-    describe_client_quotas,
-    entity_label,
-    normalize_items,
-    view,
+from ansible_collections.specweave.kafka.plugins.module_utils.kafka_common import KafkaConnection
+from ansible_collections.specweave.kafka.plugins.module_utils.kafka_quota import QuotaResource
+from ansible_collections.specweave.kafka.plugins.module_utils.runner import run_module
+
+ARGUMENT_SPEC = dict(
+    quotas=dict(type="list", elements="dict", required=True, options=dict(
+        user=dict(type="str"),
+        client_id=dict(type="str"),
+        ip=dict(type="str"),
+        quotas=dict(type="dict"),
+        state=dict(type="str", choices=["present", "absent"]),
+    )),
+    state=dict(type="str", default="present", choices=["present", "absent"]),
+    remove_undeclared=dict(type="bool", default=False),
 )
 
 
-def _plain(value):
-    if value is None:
-        return None
-    return int(value) if value == int(value) else value
-
-
 def main():
-    argument_spec = dict(
-        quotas=dict(type="list", elements="dict", required=True, options=dict(
-            user=dict(type="str"),
-            client_id=dict(type="str"),
-            ip=dict(type="str"),
-            quotas=dict(type="dict"),
-            state=dict(type="str", choices=["present", "absent"]),
-        )),
-        state=dict(type="str", default="present", choices=["present", "absent"]),
-        remove_undeclared=dict(type="bool", default=False),
-    )
-    km = KafkaModule(argument_spec=argument_spec, supports_check_mode=True)
-    module = km.module
-    params = km.params
-    try:
-        items = normalize_items(params["quotas"], params["state"])
-    except QuotaValidationError as exc:
-        km.fail_json(msg="Invalid quotas, nothing was changed: %s" % exc)
-
-    admin = km.admin()
-    with km.operation("DescribeClientQuotas"):
-        current = describe_client_quotas(admin)
-    changes = compute_changes(items, current, params["remove_undeclared"])
-    after = apply_changes(current, changes)
-    entities = [item["entity"] for item in items]
-    result = dict(
-        changed=bool(changes),
-        changes=dict((entity_label(entity), dict((k, _plain(v)) for k, v in ops.items()))
-                     for entity, ops in changes.items()),
-        quotas=view(after, entities),
-    )
-    if module._diff:
-        changed_entities = list(changes)
-        result["diff"] = dict(before=view(current, changed_entities),
-                              after=view(after, changed_entities))
-    if not changes:
-        km.exit_json(**result)
-
-    # The broker validates the whole batch first (validate_only), so a refused entity leaves
-    # nothing half applied; check mode stops after this validation.
-    with km.operation("AlterClientQuotas (validate only)", **result):
-        refused = alter_client_quotas(admin, changes, validate_only=True)
-    outcome = "nothing was changed"
-    if not refused and not module.check_mode:
-        with km.operation("AlterClientQuotas", **result):
-            refused = alter_client_quotas(admin, changes)
-        outcome = "the other entities were applied"
-    if refused:
-        km.fail_json(msg="Kafka refused the quotas of %s; %s" % ("; ".join(
-            "%s: %s" % (entity_label(entity), error) for entity, error in sorted(
-                refused.items(), key=lambda item: entity_label(item[0]))), outcome), **result)
-    km.exit_json(**result)
+    run_module(QuotaResource(), ARGUMENT_SPEC, KafkaConnection(), supports_check_mode=True)
 
 
 if __name__ == "__main__":

@@ -16,6 +16,8 @@ from ansible_collections.specweave.kafka.plugins.module_utils.kafka_quota import
     entity_label,
     entity_to_dict,
     normalize_items,
+    plain_number,
+    refused_by_label,
     view,
 )
 
@@ -114,3 +116,15 @@ def test_view_and_label():
     assert entity_label(entity) == "client-id=app,user=alice"
     assert view(state, [entity]) == [dict(user="alice", client_id="app", quotas=dict(
         producer_byte_rate=1024, request_percentage=12.5))]
+
+
+@pytest.mark.parametrize("value, expected", [(None, None), (1024.0, 1024), (12.5, 12.5)])
+def test_plain_number(value, expected):
+    assert plain_number(value) == expected
+    assert type(plain_number(value)) is type(expected)
+
+
+def test_refused_by_label_sorted():
+    refused = {(("user", "zed"),): "late", (("client-id", None), ("user", "alice")): "bad"}
+    assert refused_by_label(refused) == [("client-id=<default>,user=alice", "bad"),
+                                         ("user=zed", "late")]
