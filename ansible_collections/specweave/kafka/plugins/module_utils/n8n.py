@@ -4,11 +4,13 @@
 """n8n public API client and the workflow normalisation/diff logic of the n8n modules.
 
 ``n8n_argument_spec()`` is the argument spec documented by the ``specweave.kafka.n8n`` doc
-fragment. ``N8nClient`` talks to ``<api_url>/api/v1`` with ``open_url`` and turns every failure
-into an ``N8nError`` whose message says what failed and how to fix it. The functions below it
-are pure: they load and validate a workflow, resolve credential references by name and reduce
-a workflow to the fields that matter for idempotence (read-only fields such as ids,
-timestamps, versionId and webhookId stripped).
+fragment and ``N8nConnection`` the family's seam for the runner. ``N8nClient`` talks to
+``<api_url>/api/v1`` through the collection's one HTTP layer (``module_utils/http``: reused
+opener, the one retry policy, TLS options); ``N8nFamily`` turns every failure into an
+``N8nError`` whose message says what failed and how to fix it. The functions below it are
+pure: they load and validate a workflow, resolve credential references by name and reduce a
+workflow to the fields that matter for idempotence (read-only fields such as ids, timestamps,
+versionId and webhookId stripped).
 """
 
 from __future__ import absolute_import, division, print_function
@@ -17,17 +19,23 @@ __metaclass__ = type
 
 import copy
 import json
-import socket
 
 from ansible.module_utils.basic import env_fallback
-from ansible.module_utils.six.moves.urllib.error import HTTPError, URLError
-from ansible.module_utils.six.moves.urllib.parse import urlencode
-from ansible.module_utils.urls import open_url
+from ansible_collections.specweave.kafka.plugins.module_utils.http import (
+    HttpClient,
+    HttpFamily,
+    RetryPolicy,
+)
+from ansible_collections.specweave.kafka.plugins.module_utils.runner import (
+    Connection,
+    ModuleFailure,
+)
 
 WORKFLOW_FIELDS = ("name", "nodes", "connections", "settings")
 # Node keys n8n assigns or rewrites itself; never compared, carried over from the live node.
 NODE_READ_ONLY = ("id", "webhookId")
 PAGE_LIMIT = 250
+API_PATH = "/api/v1"
 
 
 def n8n_argument_spec():
@@ -36,16 +44,23 @@ def n8n_argument_spec():
         api_url=dict(type="str", fallback=(env_fallback, ["N8N_API_URL"])),
         api_key=dict(type="str", no_log=True, fallback=(env_fallback, ["N8N_API_KEY"])),
         validate_certs=dict(type="bool", default=True),
+        ca_path=dict(type="path", fallback=(env_fallback, ["N8N_CA_PATH"])),
+        client_cert=dict(type="path", fallback=(env_fallback, ["N8N_CLIENT_CERT"])),
+        client_key=dict(type="path", no_log=False, fallback=(env_fallback, ["N8N_CLIENT_KEY"])),
         timeout=dict(type="int", default=30),
+        retries=dict(type="int", default=3, fallback=(env_fallback, ["N8N_RETRIES"])),
     )
 
 
-class N8nError(Exception):
-    """A failed n8n request or an invalid input; ``str()`` is the message for the user."""
+class N8nError(ModuleFailure):
+    """A failed n8n request or an invalid input; ``str()`` is the message for the user.
+
+    A ``ModuleFailure``: the message already names what failed, so the runner ends the task
+    with it as it is, and with the HTTP ``status`` (None when no answer came) in the result.
+    """
 
     def __init__(self, msg, status=None, body=None):
-        super(N8nError, self).__init__(msg)
-        self.msg = msg
+        super(N8nError, self).__init__(msg, status=status)
         self.status = status
         self.body = body
 
@@ -53,8 +68,8 @@ class N8nError(Exception):
 def base_url(api_url):
     """``https://host[:port][/prefix]`` without a trailing slash or ``/api/v1``."""
     url = (api_url or "").strip().rstrip("/")
-    if url.endswith("/api/v1"):
-        url = url[:-len("/api/v1")]
+    if url.endswith(API_PATH):
+        url = url[:-len(API_PATH)]
     return url
 
 
@@ -71,6 +86,10 @@ def validate_connection_params(params):
                         "Settings > n8n API")
     if params.get("timeout") is not None and params["timeout"] <= 0:
         problems.append("timeout must be a positive number of seconds")
+    if params.get("retries") is not None and params["retries"] < 0:
+        problems.append("retries must be 0 or more")
+    if params.get("client_key") and not params.get("client_cert"):
+        problems.append("client_key needs client_cert (or N8N_CLIENT_CERT)")
     return problems
 
 
@@ -86,49 +105,48 @@ def error_message(body):
     return "no reason given"
 
 
-class N8nClient(object):
-    """The n8n public API (``/api/v1``) with one API key."""
+class N8nFamily(HttpFamily):
+    """n8n's messages for the HTTP layer.
 
-    def __init__(self, api_url, api_key, validate_certs=True, timeout=30):
-        self.url = base_url(api_url)
-        self.api_key = api_key
-        self.validate_certs = validate_certs
-        self.timeout = timeout
+    ``what`` names the call in flight ("listing workflows", ...): ``N8nClient.request`` sets it
+    before each call, and every message starts with it.
+    """
 
-    @classmethod
-    def from_params(cls, params):
-        return cls(params["api_url"], params["api_key"], params.get("validate_certs", True),
-                   params.get("timeout") or 30)
+    name = "n8n"
 
-    def request(self, method, path, body=None, query=None, what=None):
-        url = "%s/api/v1%s" % (self.url, path)
-        if query:
-            url += "?" + urlencode(sorted((k, v) for k, v in query.items() if v is not None))
-        what = what or "%s %s" % (method, path)
-        headers = {"X-N8N-API-KEY": self.api_key, "Accept": "application/json"}
-        data = None
-        if body is not None:
-            data = json.dumps(body)
-            headers["Content-Type"] = "application/json"
-        try:
-            resp = open_url(url, data=data, headers=headers, method=method,
-                            validate_certs=self.validate_certs, timeout=self.timeout,
-                            follow_redirects="safe")
-            raw = resp.read()
-        except HTTPError as exc:
-            try:
-                raw = exc.read()
-            except Exception:  # a body may be missing altogether
-                raw = b""
-            raise self._http_error(exc.code, _parse(raw), method, path, what)
-        except (URLError, socket.error, socket.timeout) as exc:
-            reason = getattr(exc, "reason", exc)
-            raise N8nError("%s: cannot reach n8n at %s (%s). Check that n8n is running and that "
-                           "api_url (or N8N_API_URL) is the address of n8n as seen from this "
-                           "host." % (what, self.url, reason))
-        return _parse(raw)
+    def __init__(self, url):
+        self.url = url
+        self.what = None
 
-    def _http_error(self, status, body, method, path, what):
+    def error(self, failure):
+        what = self.what or "%s %s" % (failure.method, failure.path)
+        if failure.status is None:
+            return self.unreachable(failure, what)
+        if not failure.json and failure.status < 400:
+            return N8nError("%s: n8n answered HTTP %s with a body that is not JSON (%s). Is "
+                            "api_url the base URL of n8n?" % (
+                                what, failure.status, error_message(failure.body)[:200]),
+                            status=failure.status, body=failure.body)
+        return self.http_error(failure.status, failure.body, failure.method, failure.path, what)
+
+    def unreachable(self, failure, what):
+        reason = failure.reason
+        if failure.tls == "server":
+            return N8nError("%s: the TLS certificate of n8n at %s is not trusted (%s). Set "
+                            "ca_path (or N8N_CA_PATH) to the CA bundle that signed it."
+                            % (what, self.url, reason))
+        if failure.tls == "client":
+            return N8nError("%s: n8n at %s (or the TLS proxy in front of it) refused the client "
+                            "certificate (%s). Check client_cert and client_key."
+                            % (what, self.url, reason))
+        if failure.tls == "files":
+            return N8nError("%s: cannot load the TLS files ca_path, client_cert or client_key "
+                            "(%s)." % (what, reason))
+        return N8nError("%s: cannot reach n8n at %s (%s). Check that n8n is running and that "
+                        "api_url (or N8N_API_URL) is the address of n8n as seen from this "
+                        "host." % (what, self.url, reason))
+
+    def http_error(self, status, body, method, path, what):
         reason = error_message(body)
         if status == 401:
             msg = ("%s: n8n rejected the API key (HTTP 401: %s). Check api_key (or N8N_API_KEY): "
@@ -138,12 +156,66 @@ class N8nClient(object):
             msg = ("%s: the API key is not allowed to %s %s (HTTP 403: %s). Use a key with the "
                    "workflow, tag and credential scopes." % (what, method, path, reason))
         elif status == 404 and path in ("/workflows", "/tags", "/credentials"):
-            msg = ("%s: n8n answered 404 for %s/api/v1%s (%s). Is api_url the base URL of n8n "
+            msg = ("%s: n8n answered 404 for %s%s%s (%s). Is api_url the base URL of n8n "
                    "and is its public API enabled (N8N_PUBLIC_API_DISABLED not true)?"
-                   % (what, self.url, path, reason))
+                   % (what, self.url, API_PATH, path, reason))
         else:
             msg = "%s: n8n answered HTTP %s: %s" % (what, status, reason)
         return N8nError(msg, status=status, body=body)
+
+
+class N8nClient(object):
+    """The n8n public API (``/api/v1``) with one API key.
+
+    Retries follow the HTTP layer's one policy (``retries`` times, jittered backoff,
+    ``Retry-After``): reads, PUTs and DELETEs on 5xx or a lost connection, any call on 429;
+    POSTs only where repeating them is harmless (see ``activate``). ``retry`` (tests) replaces
+    the policy, ``opener`` the transport.
+    """
+
+    def __init__(self, api_url, api_key, validate_certs=True, timeout=30, retries=3,
+                 ca_path=None, client_cert=None, client_key=None, retry=None, opener=None):
+        self.url = base_url(api_url)
+        self.api_key = api_key
+        self.validate_certs = validate_certs
+        self.timeout = timeout
+        self.family = N8nFamily(self.url)
+        self.http = HttpClient(
+            self.url + API_PATH, family=self.family, headers={"X-N8N-API-KEY": api_key},
+            ca_path=ca_path, client_cert=client_cert, client_key=client_key,
+            validate_certs=validate_certs, timeout=timeout,
+            retry=retry if retry is not None else RetryPolicy(retries=retries), opener=opener)
+
+    @classmethod
+    def from_params(cls, params):
+        retries = params.get("retries")
+        return cls(params["api_url"], params["api_key"], params.get("validate_certs", True),
+                   params.get("timeout") or 30, 3 if retries is None else retries,
+                   ca_path=params.get("ca_path"), client_cert=params.get("client_cert"),
+                   client_key=params.get("client_key"))
+
+    @property
+    def retried(self):
+        """The retries done so far: dict(method, path, status, delay) each."""
+        return self.http.retried
+
+    def request(self, method, path, body=None, query=None, what=None, unsafe_retry=False):
+        self.family.what = what or "%s %s" % (method, path)
+        return self.http.request(method, path, body=body, query=query,
+                                 unsafe_retry=unsafe_retry)
+
+    def _http_error(self, status, body, method, path, what):
+        return self.family.http_error(status, body, method, path, what)
+
+    def _delete(self, path, what):
+        """DELETE; a 404 after a retry means the lost first attempt did the deletion."""
+        retries_before = len(self.retried)
+        try:
+            return self.request("DELETE", path, what=what)
+        except N8nError as exc:
+            if exc.status == 404 and len(self.retried) > retries_before:
+                return None
+            raise
 
     def paged(self, path, query=None, what=None):
         items = []
@@ -177,6 +249,8 @@ class N8nClient(object):
                 return None
             raise
 
+    # Creating a workflow, a credential or a tag is never retried on a 5xx or a lost
+    # connection: the first attempt may have created it, and a second one would make a twin.
     def create_workflow(self, body):
         return self.request("POST", "/workflows", body,
                             what="creating workflow %r" % body.get("name"))
@@ -186,17 +260,19 @@ class N8nClient(object):
                             what="updating workflow %r (%s)" % (body.get("name"), workflow_id))
 
     def delete_workflow(self, workflow_id):
-        return self.request("DELETE", "/workflows/%s" % workflow_id,
+        return self._delete("/workflows/%s" % workflow_id,
                             what="deleting workflow %s" % workflow_id)
 
+    # Activating and deactivating set a state: repeating one after a lost answer is harmless.
     def activate(self, workflow_id, name=None):
         return self.request("POST", "/workflows/%s/activate" % workflow_id, {},
                             what="n8n refused to activate workflow %r (%s)"
-                            % (name, workflow_id))
+                            % (name, workflow_id), unsafe_retry=True)
 
     def deactivate(self, workflow_id, name=None):
         return self.request("POST", "/workflows/%s/deactivate" % workflow_id, {},
-                            what="deactivating workflow %r (%s)" % (name, workflow_id))
+                            what="deactivating workflow %r (%s)" % (name, workflow_id),
+                            unsafe_retry=True)
 
     # -- tags ------------------------------------------------------------------------------
     def list_tags(self):
@@ -220,9 +296,11 @@ class N8nClient(object):
                             what="creating %s credential %r" % (cred_type, name))
 
     def update_credential(self, cred_id, name, cred_type, data):
+        # The whole credential is sent: a repeated PATCH writes the same thing again.
         return self.request("PATCH", "/credentials/%s" % cred_id,
                             {"name": name, "type": cred_type, "data": data},
-                            what="updating %s credential %r" % (cred_type, name))
+                            what="updating %s credential %r" % (cred_type, name),
+                            unsafe_retry=True)
 
     def credential_schema(self, cred_type):
         try:
@@ -236,19 +314,31 @@ class N8nClient(object):
             raise
 
     def delete_credential(self, cred_id):
-        return self.request("DELETE", "/credentials/%s" % cred_id,
-                            what="deleting credential %s" % cred_id)
+        return self._delete("/credentials/%s" % cred_id, what="deleting credential %s" % cred_id)
 
 
-def _parse(raw):
-    if isinstance(raw, bytes):
-        raw = raw.decode("utf-8", "replace")
-    if not raw or not raw.strip():
+class N8nConnection(Connection):
+    """The n8n family for the runner: its options, their checks and one ``N8nClient``."""
+
+    def __init__(self):
+        self.params = {}
+
+    def argument_spec(self):
+        return n8n_argument_spec()
+
+    def check(self, module):
+        self.params = module.params
+        problems = validate_connection_params(self.params)
+        if problems:
+            module.fail_json(msg="Invalid n8n connection options: " + "; ".join(problems))
+
+    def open(self, ctx=None):
+        return N8nClient.from_params(self.params)
+
+    def describe(self, exc, step):
+        if isinstance(exc, N8nError):
+            return exc.msg
         return None
-    try:
-        return json.loads(raw)
-    except ValueError:
-        return raw
 
 
 # -- loading and validating a workflow ----------------------------------------------------------

@@ -281,323 +281,40 @@ webhook_urls:
   sample: [https://n8n.example.com/webhook/events-in]
 """
 
-import os
-import uuid
-
-from ansible.module_utils.basic import AnsibleModule
-from ansible_collections.specweave.kafka.plugins.module_utils.n8n import (
-    N8nClient,
-    N8nError,
-    assign_webhook_ids,
-    carry_read_only,
-    complete_credential_data,
-    credential_data,
-    credential_plan,
-    is_published,
-    n8n_argument_spec,
-    normalize_workflow,
-    parse_workflow,
-    prepare_workflow,
-    resolve_credentials,
-    secret_values,
-    summary,
-    tag_names,
-    validate_connection_params,
-    validate_credential_specs,
-    validate_workflow,
-    webhook_urls,
-    workflow_changes,
+from ansible_collections.specweave.kafka.plugins.module_utils.n8n import N8nConnection
+from ansible_collections.specweave.kafka.plugins.module_utils.n8n_templates import template_names
+from ansible_collections.specweave.kafka.plugins.module_utils.n8n_workflow import (
+    N8nWorkflowResource,
 )
-from ansible_collections.specweave.kafka.plugins.module_utils.n8n_templates import (
-    TemplateError,
-    render_template,
-    template_names,
+from ansible_collections.specweave.kafka.plugins.module_utils.runner import run_module
+
+ARGUMENT_SPEC = dict(
+    name=dict(type="str"),
+    id=dict(type="str"),
+    state=dict(type="str", default="present", choices=["present", "absent"]),
+    active=dict(type="bool"),
+    workflow=dict(type="raw"),
+    src=dict(type="path"),
+    template=dict(type="str", choices=template_names()),
+    template_params=dict(type="dict", default={}),
+    settings=dict(type="dict"),
+    tags=dict(type="list", elements="str"),
+    credentials=dict(type="list", elements="dict", default=[], options=dict(
+        name=dict(type="str", required=True),
+        type=dict(type="str", default="kafka"),
+        data=dict(type="dict", default={}),
+        secret_data=dict(type="dict", default={}, no_log=True),
+    )),
+    update_secrets=dict(type="str", default="on_create", choices=["always", "on_create"]),
 )
-
-
-def load_desired(module):
-    """(workflow dict, implied credentials) from workflow/src/template."""
-    params = module.params
-    implied = []
-    if params["template"]:
-        try:
-            workflow, implied = render_template(params["template"], params["template_params"])
-        except TemplateError as exc:
-            raise N8nError(str(exc))
-    elif params["src"]:
-        path = params["src"]
-        if not os.path.isfile(path):
-            raise N8nError("src %s does not exist on this host (the file is read where the "
-                           "module runs; use workflow: with a lookup for controller files)"
-                           % path)
-        with open(path) as handle:
-            workflow = parse_workflow(handle.read(), "src %s" % path)
-    else:
-        workflow = parse_workflow(params["workflow"])
-    if params["template_params"] and not params["template"]:
-        raise N8nError("template_params is only used with template")
-    workflow = prepare_workflow(workflow, params["name"])
-    if params["settings"]:
-        workflow["settings"].update(params["settings"])
-    problems = validate_workflow(workflow)
-    if not workflow.get("name"):
-        problems.append("the workflow needs a name (set name)")
-    if problems:
-        raise N8nError("invalid workflow: " + "; ".join(problems))
-    return workflow, implied
-
-
-def find_current(client, params):
-    if params["id"]:
-        current = client.get_workflow(params["id"], missing_ok=True)
-        if current is None and params["state"] == "present" and not params["name"]:
-            raise N8nError("workflow id %s does not exist; give a name to create a new workflow"
-                           % params["id"])
-        return current
-    matches = client.find_workflows(params["name"])
-    if len(matches) > 1:
-        raise N8nError("%d workflows are named %r (ids %s); pass id to choose one"
-                       % (len(matches), params["name"],
-                          ", ".join(str(m.get("id")) for m in matches)))
-    if not matches:
-        return None
-    return client.get_workflow(matches[0]["id"])
-
-
-def merged_credential_specs(implied, explicit):
-    specs = {}
-    for spec in list(implied) + list(explicit):
-        key = (spec.get("type") or "kafka", spec.get("name"))
-        data = dict(spec.get("data") or {})
-        data.update(spec.get("secret_data") or {})
-        specs[key] = dict(name=spec.get("name"), type=key[0],
-                          data=credential_data(key[0], data))
-    return list(specs.values())
-
-
-def run(module, client):
-    params = module.params
-    changes = []
-    if params["state"] == "absent":
-        current = find_current(client, params)
-        if current is None:
-            return dict(changed=False, workflow={}, workflow_id=None, changes=[],
-                        credentials=[], diff=dict(before={}, after={}))
-        before = summary(current)
-        if not module.check_mode:
-            if current.get("active"):
-                client.deactivate(current["id"], current.get("name"))
-            client.delete_workflow(current["id"])
-        return dict(changed=True, workflow={}, workflow_id=None, changes=["deleted"],
-                    credentials=[], diff=dict(before=before, after={}))
-
-    desired, implied = load_desired(module)
-    specs = merged_credential_specs(implied, params["credentials"])
-    problems = validate_credential_specs(specs)
-    if problems:
-        raise N8nError("invalid credentials: " + "; ".join(problems))
-    current = find_current(client, params)
-
-    # Credentials: plan, then resolve node references (ids of credentials to be created are
-    # unknown in check mode, which still differs from any live reference, as a real run would).
-    refs_needed = any(node.get("credentials") for node in desired["nodes"])
-    existing_creds = client.list_credentials() if (specs or refs_needed) else []
-    plan = credential_plan(specs, existing_creds, params["update_secrets"])
-    spec_by_key = dict(((spec["type"], spec["name"]), spec) for spec in specs)
-    schemas = {}
-    for item in plan:
-        if item["action"] != "none":
-            if item["type"] not in schemas:
-                schemas[item["type"]] = client.credential_schema(item["type"])
-            spec = spec_by_key[(item["type"], item["name"])]
-            spec["data"] = complete_credential_data(spec["data"], schemas[item["type"]])
-    known = {}
-    for cred in existing_creds:
-        known.setdefault((cred.get("type"), cred.get("name")), cred.get("id"))
-    for item in plan:
-        known[(item["type"], item["name"])] = item["id"]
-    nodes, problems = resolve_credentials(desired["nodes"], known)
-    if problems:
-        raise N8nError("invalid workflow: " + "; ".join(problems))
-    desired["nodes"] = assign_webhook_ids(
-        carry_read_only(nodes, (current or {}).get("nodes")), lambda: str(uuid.uuid4()))
-
-    settings_keys = set(desired["settings"])
-    want = normalize_workflow(desired, settings_keys)
-    have = normalize_workflow(current, settings_keys) if current else None
-    fields = workflow_changes(have, want) if have else ["created"]
-    want_tags = sorted(set(params["tags"])) if params["tags"] is not None else (
-        tag_names(current) if current else [])
-    tags_change = current is None and bool(want_tags) or (
-        current is not None and params["tags"] is not None and tag_names(current) != want_tags)
-    if params["active"] is None:
-        want_active = bool(current and current.get("active"))
-    else:
-        want_active = params["active"]
-    # An active workflow that is updated is re-published by n8n; one whose published version
-    # is not the latest (edited in the editor) is published again.
-    activate = want_active and (current is None or not is_published(current)) and not (
-        current is not None and current.get("active") and fields)
-    deactivate = (not want_active) and bool(current and current.get("active"))
-
-    for item in plan:
-        if item["action"] != "none":
-            changes.append("credential %s %sd" % (item["name"], item["action"]))
-    if current is None:
-        changes.append("created")
-    elif fields:
-        changes.append("updated " + ", ".join(fields))
-    if tags_change:
-        changes.append("tags set to %s" % (", ".join(want_tags) or "none"))
-    if activate:
-        changes.append("activated")
-    if deactivate:
-        changes.append("deactivated")
-
-    before = summary(current, settings_keys) if current else {}
-    after = dict(want, id=(current or {}).get("id"), active=want_active, tags=want_tags)
-    cred_report = [dict(name=i["name"], type=i["type"], action=i["action"], id=i["id"])
-                   for i in plan]
-    diff = dict(before=before, after=after)
-    if params["credentials"] or implied:
-        diff["before"] = dict(before, credentials=sorted(
-            "%s (%s)" % (i["name"], i["type"]) for i in plan if i["action"] != "create"))
-        diff["after"] = dict(after, credentials=sorted(
-            "%s (%s)" % (i["name"], i["type"]) for i in plan))
-    result = dict(changed=bool(changes), changes=changes, credentials=cred_report, diff=diff,
-                  workflow=after, workflow_id=after["id"],
-                  webhook_urls=webhook_urls(desired, client.url))
-    if module.check_mode or not changes:
-        if not changes:
-            result["workflow"] = before or after
-        return result
-
-    apply_changes(client, desired, current, plan, specs, known, fields, want_tags,
-                  tags_change, activate, deactivate)
-    final = client.get_workflow(result["workflow_id"] or desired["_created_id"])
-    result["workflow"] = summary(final, settings_keys)
-    result["workflow_id"] = final.get("id")
-    result["diff"]["after"] = dict(result["diff"]["after"], id=final.get("id"))
-    result["credentials"] = [dict(name=i["name"], type=i["type"], action=i["action"],
-                                  id=i["id"]) for i in plan]
-    return result
-
-
-def apply_changes(client, desired, current, plan, specs, known, fields, want_tags,
-                  tags_change, activate, deactivate):
-    """Write credentials, workflow, tags and activation; undo this run's writes on failure."""
-    spec_by_key = dict(((s["type"], s["name"]), s) for s in specs)
-    created_creds = []
-    created_id = None
-    try:
-        # Credentials first: the nodes need their ids.
-        for item in plan:
-            spec = spec_by_key[(item["type"], item["name"])]
-            if item["action"] == "create":
-                made = client.create_credential(spec["name"], spec["type"], spec["data"])
-                item["id"] = made.get("id")
-                known[(item["type"], item["name"])] = item["id"]
-                created_creds.append(item["id"])
-            elif item["action"] == "update":
-                client.update_credential(item["id"], spec["name"], spec["type"], spec["data"])
-        body = dict((k, desired[k]) for k in ("name", "nodes", "connections", "settings"))
-        body["nodes"] = resolve_credentials(body["nodes"], known)[0]
-        if current is None:
-            body["settings"] = dict(desired["settings"])
-            made = client.create_workflow(body)
-            created_id = made["id"]
-            desired["_created_id"] = created_id
-            workflow_id = created_id
-        else:
-            workflow_id = current["id"]
-            if deactivate:  # before the update, which would re-publish an active workflow
-                client.deactivate(workflow_id, desired["name"])
-            if fields:
-                settings = dict(current.get("settings") or {})
-                settings.update(desired["settings"])
-                body["settings"] = settings
-                client.update_workflow(workflow_id, body)
-        if tags_change:
-            set_tags(client, workflow_id, want_tags)
-        if activate:
-            client.activate(workflow_id, desired["name"])
-    except N8nError as exc:
-        undone = undo(client, current, created_id, created_creds, fields)
-        if undone:
-            exc.msg = "%s (%s)" % (exc.msg, undone)
-        raise exc
-
-
-def undo(client, current, created_id, created_creds, fields):
-    notes = []
-    try:
-        if created_id:
-            client.delete_workflow(created_id)
-            notes.append("the workflow created by this task was removed again")
-        elif current is not None and fields:
-            body = dict((k, current.get(k)) for k in ("name", "nodes", "connections",
-                                                      "settings"))
-            client.update_workflow(current["id"], body)
-            notes.append("the workflow's previous definition was restored")
-        for cred_id in created_creds:
-            client.delete_credential(cred_id)
-        if created_creds:
-            notes.append("credentials created by this task were removed again")
-    except N8nError as exc:
-        notes.append("undoing the partial change failed too: %s" % exc.msg)
-    return "; ".join(notes)
-
-
-def set_tags(client, workflow_id, names):
-    existing = dict((t.get("name"), t.get("id")) for t in client.list_tags())
-    ids = []
-    for name in names:
-        if name not in existing:
-            existing[name] = client.create_tag(name)["id"]
-        ids.append(existing[name])
-    client.set_workflow_tags(workflow_id, ids)
 
 
 def main():
-    argument_spec = n8n_argument_spec()
-    argument_spec.update(
-        name=dict(type="str"),
-        id=dict(type="str"),
-        state=dict(type="str", default="present", choices=["present", "absent"]),
-        active=dict(type="bool"),
-        workflow=dict(type="raw"),
-        src=dict(type="path"),
-        template=dict(type="str", choices=template_names()),
-        template_params=dict(type="dict", default={}),
-        settings=dict(type="dict"),
-        tags=dict(type="list", elements="str"),
-        credentials=dict(type="list", elements="dict", default=[], options=dict(
-            name=dict(type="str", required=True),
-            type=dict(type="str", default="kafka"),
-            data=dict(type="dict", default={}),
-            secret_data=dict(type="dict", default={}, no_log=True),
-        )),
-        update_secrets=dict(type="str", default="on_create", choices=["always", "on_create"]),
-    )
-    module = AnsibleModule(
-        argument_spec=argument_spec,
-        supports_check_mode=True,
-        required_one_of=[("name", "id")],
-        mutually_exclusive=[("workflow", "src", "template")],
-        required_if=[("state", "present", ("workflow", "src", "template"), True)],
-    )
-    problems = validate_connection_params(module.params)
-    if problems:
-        module.fail_json(msg="Invalid n8n connection options: " + "; ".join(problems))
-    for cred in module.params["credentials"]:
-        for value in secret_values(cred.get("data")):
-            module.no_log_values.add(value)
-    client = N8nClient.from_params(module.params)
-    try:
-        result = run(module, client)
-    except N8nError as exc:
-        module.fail_json(msg=exc.msg, status=exc.status)
-    module.exit_json(**result)
+    run_module(N8nWorkflowResource(), ARGUMENT_SPEC, N8nConnection(),
+               supports_check_mode=True,
+               required_one_of=[("name", "id")],
+               mutually_exclusive=[("workflow", "src", "template")],
+               required_if=[("state", "present", ("workflow", "src", "template"), True)])
 
 
 if __name__ == "__main__":

@@ -122,69 +122,24 @@ workflows:
       updated_at: "2026-11-27T12:00:00.000Z"
 """
 
-from ansible.module_utils.basic import AnsibleModule
-from ansible_collections.specweave.kafka.plugins.module_utils.n8n import (
-    N8nClient,
-    N8nError,
-    n8n_argument_spec,
-    summary,
-    tag_names,
-    validate_connection_params,
-    webhook_urls,
+from ansible_collections.specweave.kafka.plugins.module_utils.n8n import N8nConnection
+from ansible_collections.specweave.kafka.plugins.module_utils.n8n_workflow import (
+    N8nWorkflowInfoResource,
+)
+from ansible_collections.specweave.kafka.plugins.module_utils.runner import run_module
+
+ARGUMENT_SPEC = dict(
+    name=dict(type="str"),
+    id=dict(type="str"),
+    tags=dict(type="list", elements="str"),
+    active=dict(type="bool"),
+    details=dict(type="bool", default=True),
 )
 
 
-def describe(workflow, details, url):
-    if details:
-        item = summary(workflow)
-        item["webhook_urls"] = webhook_urls(workflow, url)
-    else:
-        item = dict(id=workflow.get("id"), name=workflow.get("name"),
-                    active=bool(workflow.get("active")), tags=tag_names(workflow))
-    item["updated_at"] = workflow.get("updatedAt")
-    return item
-
-
 def main():
-    argument_spec = n8n_argument_spec()
-    argument_spec.update(
-        name=dict(type="str"),
-        id=dict(type="str"),
-        tags=dict(type="list", elements="str"),
-        active=dict(type="bool"),
-        details=dict(type="bool", default=True),
-    )
-    module = AnsibleModule(argument_spec=argument_spec, supports_check_mode=True)
-    problems = validate_connection_params(module.params)
-    if problems:
-        module.fail_json(msg="Invalid n8n connection options: " + "; ".join(problems))
-    params = module.params
-    client = N8nClient.from_params(params)
-    try:
-        if params["id"]:
-            found = client.get_workflow(params["id"], missing_ok=True)
-            workflows = [found] if found else []
-        elif params["name"]:
-            workflows = client.find_workflows(params["name"])
-        else:
-            workflows = client.list_workflows()
-        if params["details"] and not params["id"]:
-            workflows = [client.get_workflow(wf["id"]) if "nodes" not in wf else wf
-                         for wf in workflows]
-    except N8nError as exc:
-        module.fail_json(msg=exc.msg, status=exc.status)
-    wanted_tags = set(params["tags"] or [])
-    selected = []
-    for wf in workflows:
-        if params["name"] and wf.get("name") != params["name"]:
-            continue
-        if params["active"] is not None and bool(wf.get("active")) != params["active"]:
-            continue
-        if not wanted_tags.issubset(tag_names(wf)):
-            continue
-        selected.append(describe(wf, params["details"], client.url))
-    selected.sort(key=lambda w: (w.get("name") or "", w.get("id") or ""))
-    module.exit_json(changed=False, workflows=selected)
+    run_module(N8nWorkflowInfoResource(), ARGUMENT_SPEC, N8nConnection(),
+               supports_check_mode=True)
 
 
 if __name__ == "__main__":

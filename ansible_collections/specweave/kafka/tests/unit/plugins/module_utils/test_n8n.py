@@ -10,6 +10,8 @@ import json
 
 import pytest
 
+from ansible_collections.specweave.kafka.plugins.module_utils.http import RetryPolicy
+
 from ansible_collections.specweave.kafka.plugins.module_utils.n8n import (
     N8nClient,
     N8nError,
@@ -38,6 +40,7 @@ from ansible_collections.specweave.kafka.plugins.module_utils.n8n_templates impo
     render_template,
     template_names,
 )
+from ansible_collections.specweave.kafka.tests.unit.plugins.module_utils.test_http import Server
 
 TEMPLATE_PARAMS = {
     "kafka-to-webhook": {"topic": "orders", "webhook_url": "http://127.0.0.1:9/hook"},
@@ -63,6 +66,8 @@ def test_base_url(url, expected):
     ({"api_url": "n8n:5678", "api_key": "k"}, "must start with http"),
     ({"api_url": "http://x", "api_key": ""}, "api_key is required"),
     ({"api_url": "http://x", "api_key": "k", "timeout": 0}, "timeout"),
+    ({"api_url": "http://x", "api_key": "k", "retries": -1}, "retries must be 0 or more"),
+    ({"api_url": "http://x", "api_key": "k", "client_key": "/k"}, "client_key needs client_cert"),
 ])
 def test_connection_problems(params, fragment):
     assert fragment in " ".join(validate_connection_params(params))
@@ -90,10 +95,141 @@ def test_not_found_on_list_mentions_public_api():
 
 
 def test_unreachable_server_is_explained():
-    client = N8nClient("http://127.0.0.1:1", "key", timeout=2)
+    delays = []
+    client = N8nClient("http://127.0.0.1:1", "key", timeout=2,
+                       retry=RetryPolicy(retries=2, sleep=delays.append))
     with pytest.raises(N8nError) as info:
         client.request("GET", "/workflows")
     assert "cannot reach n8n at http://127.0.0.1:1" in info.value.msg
+    assert info.value.status is None and len(delays) == 2  # a lost connection is retried
+
+
+class ScriptedN8n(Server):
+    """test_http's scripted server, answering JSON bodies given as Python values."""
+
+    def __init__(self, script):
+        super(ScriptedN8n, self).__init__()
+        self.script = [(status, {"Content-Type": "application/json"}, json.dumps(body).encode())
+                       for status, body in script]
+
+    def client(self, retries=3, delays=None):
+        return N8nClient(self.url + "/api/v1/", "the-key", timeout=5, retry=RetryPolicy(
+            retries=retries, sleep=(delays if delays is not None else []).append,
+            rand=lambda: 0.0))
+
+
+@pytest.fixture
+def scripted():
+    servers = []
+
+    def start(*script):
+        servers.append(ScriptedN8n(script))
+        return servers[-1]
+
+    yield start
+    for srv in servers:
+        srv.stop()
+
+
+def test_reads_are_retried_on_503_then_succeed(scripted):
+    srv = scripted((503, {"message": "busy"}), (503, {}), (200, {"id": "7", "name": "w"}))
+    delays = []
+    client = srv.client(delays=delays)
+    assert client.get_workflow("7") == {"id": "7", "name": "w"}
+    assert [s["path"] for s in srv.seen] == ["/api/v1/workflows/7?excludePinnedData=true"] * 3
+    assert all(dict((k.lower(), v) for k, v in s["headers"].items())["x-n8n-api-key"] == "the-key"
+               for s in srv.seen)
+    assert delays == [0.5, 1.0]
+    assert [r["status"] for r in client.retried] == [503, 503]
+
+
+def test_paged_listing_follows_the_cursor(scripted):
+    srv = scripted((200, {"data": [{"id": "1", "name": "a"}], "nextCursor": "c2"}),
+                   (429, {}), (200, {"data": [{"id": "2", "name": "a"}], "nextCursor": None}))
+    assert [w["id"] for w in srv.client().find_workflows("a")] == ["1", "2"]
+    assert srv.seen[0]["path"] == "/api/v1/workflows?excludePinnedData=true&limit=250&name=a"
+    assert srv.seen[2]["path"] == srv.seen[1]["path"] == (
+        "/api/v1/workflows?cursor=c2&excludePinnedData=true&limit=250&name=a")
+
+
+def test_activation_is_retried_but_creation_is_not(scripted):
+    srv = scripted((502, {}), (200, {"id": "7", "active": True}))
+    srv.client().activate("7", "w")
+    assert [(s["method"], s["path"]) for s in srv.seen] == [
+        ("POST", "/api/v1/workflows/7/activate")] * 2
+
+    srv = scripted((502, {"message": "bad gateway"}))
+    with pytest.raises(N8nError) as info:
+        srv.client().create_workflow({"name": "w", "nodes": []})
+    assert info.value.msg == "creating workflow 'w': n8n answered HTTP 502: bad gateway"
+    assert len(srv.seen) == 1
+
+
+def test_retries_zero_and_final_status_keep_the_message(scripted):
+    srv = scripted((503, {"message": "down for maintenance"}))
+    with pytest.raises(N8nError) as info:
+        srv.client(retries=0).list_tags()
+    assert info.value.msg == "listing tags: n8n answered HTTP 503: down for maintenance"
+    assert info.value.status == 503 and len(srv.seen) == 1
+    srv = scripted((401, {"message": "unauthorized"}))
+    with pytest.raises(N8nError) as info:
+        srv.client().list_credentials()
+    assert info.value.msg.startswith("listing credentials: n8n rejected the API key (HTTP 401: "
+                                     "unauthorized)") and len(srv.seen) == 1
+
+
+def test_a_delete_whose_answer_was_lost_is_done(scripted):
+    srv = scripted((503, {}), (404, {"message": "Not Found"}))
+    assert srv.client().delete_workflow("7") is None
+    srv = scripted((404, {"message": "Not Found"}))
+    with pytest.raises(N8nError, match="deleting workflow 7: n8n answered HTTP 404"):
+        srv.client().delete_workflow("7")
+
+
+def test_a_body_that_is_not_json_is_explained():
+    # an api_url with a wrong prefix gets the editor's page from n8n
+    client = N8nClient("http://127.0.0.1:1/n8n", "key", opener=_html_opener)
+    with pytest.raises(N8nError) as info:
+        client.list_workflows()
+    assert info.value.msg.startswith("listing workflows: n8n answered HTTP 200 with a body that "
+                                     "is not JSON (<!doctype html>")
+
+
+class _Html(object):
+    headers = {}
+
+    def getcode(self):
+        return 200
+
+    def read(self):
+        return b"<!doctype html><title>n8n</title>"
+
+
+def _html_opener(url, **kwargs):
+    return _Html()
+
+
+def test_tls_failures_are_explained(tmp_path):
+    missing = str(tmp_path / "no-ca.pem")
+    client = N8nClient("https://127.0.0.1:1", "key", ca_path=missing,
+                       retry=RetryPolicy(sleep=lambda s: None))
+    with pytest.raises(N8nError) as info:
+        client.list_tags()
+    assert info.value.msg.startswith("listing tags: cannot load the TLS files ca_path, "
+                                     "client_cert or client_key")
+    assert client.retried == []
+
+
+def test_from_params_passes_the_tls_and_retry_options():
+    client = N8nClient.from_params(dict(api_url="https://n8n:5678/api/v1", api_key="k",
+                                        validate_certs=False, timeout=9, retries=5,
+                                        ca_path="/ca.pem", client_cert="/c.pem",
+                                        client_key="/k.pem"))
+    http = client.http
+    assert http.base_url == "https://n8n:5678/api/v1" and client.url == "https://n8n:5678"
+    assert (http.ca_path, http.client_cert, http.client_key) == ("/ca.pem", "/c.pem", "/k.pem")
+    assert http.validate_certs is False and http.timeout == 9 and http.retry.retries == 5
+    assert N8nClient.from_params(dict(api_url="http://x", api_key="k")).http.retry.retries == 3
 
 
 @pytest.mark.parametrize("body, expected", [
