@@ -13,7 +13,6 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import logging
-import re
 import threading
 import traceback
 
@@ -176,11 +175,11 @@ def validate_connection_params(params):
     return problems
 
 
-# Words in kafka-python's log lines / exception texts that identify the kind of failure.
-_TLS_MARKERS = ("ssl", "certificate", "handshake", "tls", "wrong version number")
-_AUTH_MARKERS = ("authenticat", "sasl", "invalid credentials", "invalid username or password")
-# A KRaft controller listener answers ApiVersions but not Metadata.
-_NOT_BROKER_MARKERS = ("does not support the 'metadatarequest'",)
+# Words in kafka-python's log lines / exception texts that identify the kind of failure (the
+# library's wording is kept in kafka_wire with its other internals).
+_TLS_MARKERS = kafka_wire.LOG_TLS_MARKERS
+_AUTH_MARKERS = kafka_wire.LOG_AUTH_MARKERS
+_NOT_BROKER_MARKERS = kafka_wire.LOG_NOT_BROKER_MARKERS
 
 
 def _classify(texts):
@@ -269,10 +268,8 @@ def describe_error(exc, servers, operation=None, details=None, broker_version=No
     return "%s against %s: %s" % (what, where, named)
 
 
-# kafka-python log lines that carry no cause (retries, the final timeout, event loop notes).
-_NOISE = ("not ready; waiting", "Bootstrap failed:", "Connection lost:", "blocking the event loop",
-          "Closing ")
-_BACKOFF = re.compile(r"\s*\(backoff [0-9.]+ secs\)\s*$")
+_NOISE = kafka_wire.LOG_NOISE
+_BACKOFF = kafka_wire.LOG_BACKOFF
 
 
 class _RecentWarnings(logging.Handler):
@@ -359,7 +356,7 @@ class KafkaConnection(Connection):
         if "error" in outcome:
             details = list(self.warnings.messages)
             if self.params.get("sasl_mechanism") and any(
-                    "socket disconnected" in d for d in details):
+                    kafka_wire.LOG_SOCKET_DISCONNECTED in d for d in details):
                 # kafka-python 3.0.x drops the broker's SaslAuthenticate error when the
                 # broker closes the connection right after sending it (it always does on a
                 # failed login): on a SASL listener that disconnect is a refused login.

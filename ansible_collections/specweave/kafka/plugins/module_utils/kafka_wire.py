@@ -37,6 +37,20 @@ REQUIREMENT = "kafka-python>=3.0.12,<3.1"
 # which kafka-python decodes and post-processes; the module only reads the error codes.
 CREATE_TOPICS_MAX_VERSION = 4
 
+# kafka-python's wording, which the failure messages rely on (it is not API either):
+# words of its log lines and exception texts that identify the kind of failure,
+LOG_TLS_MARKERS = ("ssl", "certificate", "handshake", "tls", "wrong version number")
+LOG_AUTH_MARKERS = ("authenticat", "sasl", "invalid credentials", "invalid username or password")
+# (a KRaft controller listener answers ApiVersions but not Metadata)
+LOG_NOT_BROKER_MARKERS = ("does not support the 'metadatarequest'",)
+# log lines that carry no cause (retries, the final timeout, event loop notes),
+LOG_NOISE = ("not ready; waiting", "Bootstrap failed:", "Connection lost:",
+             "blocking the event loop", "Closing ")
+LOG_BACKOFF = re.compile(r"\s*\(backoff [0-9.]+ secs\)\s*$")
+# and what 3.0.x logs when the broker closes the connection right after a refused SASL login
+# (the broker's SaslAuthenticate error itself is lost).
+LOG_SOCKET_DISCONNECTED = "socket disconnected"
+
 # The path each function took on its last call: {"create_topics": "fast", ...}.
 PATHS = {}
 

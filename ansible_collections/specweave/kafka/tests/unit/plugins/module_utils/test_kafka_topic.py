@@ -16,6 +16,9 @@ from ansible_collections.specweave.kafka.plugins.module_utils.kafka_topic import
     name_problem,
     plan_changes,
     plan_is_empty,
+    plan_partitions,
+    plan_replication,
+    plan_topic_configs,
     scope_problems,
     validate_batch,
 )
@@ -429,6 +432,83 @@ def test_plan_undeclared_skips_internal():
                              "__shop": meta("__shop", {0: [1]})}, {}, None,
                         undeclared=["shop.x", "__shop"])
     assert plan["delete"] == ["shop.x"]
+
+
+# --- the three planners, one concern each ----------------------------------------------------
+
+def test_config_planner_sets_only_declared_keys_that_differ():
+    current = cfg(retention_ms="86400000", segment_ms="1000")
+    current["preallocate"] = dict(value="false", config_source="DEFAULT_CONFIG")
+    alter, before, after, changes = plan_topic_configs(
+        {"retention.ms": "86400000", "segment.ms": "2000", "preallocate": None,
+         "cleanup.policy": "compact"}, current)
+    assert alter == {"segment.ms": "2000", "cleanup.policy": "compact"}
+    assert before == {"retention.ms": "86400000", "segment.ms": "1000", "preallocate": "false",
+                      "cleanup.policy": None}
+    assert after == {"retention.ms": "86400000", "segment.ms": "2000", "preallocate": "false",
+                     "cleanup.policy": "compact"}
+    assert changes == ["config cleanup.policy: None -> compact",
+                       "config segment.ms: 1000 -> 2000"]
+
+
+def test_config_planner_resets_dynamic_keys_only():
+    current = cfg(retention_ms="5", segment_ms="7")
+    current["flush.ms"] = dict(value="9", config_source="DYNAMIC_BROKER_CONFIG")
+    alter, before, after, changes = plan_topic_configs({"retention.ms": None}, current,
+                                                       reset_undeclared_config=True)
+    assert alter == {"retention.ms": None, "segment.ms": None}
+    assert after == {"retention.ms": "(default)", "segment.ms": "(default)"}
+    assert before == {"retention.ms": "5", "segment.ms": "7"}
+    assert changes == ["config retention.ms: 5 -> (default)",
+                       "config segment.ms: 7 -> (default), not declared"]
+    assert plan_topic_configs({}, current) == ({}, {}, {}, [])
+
+
+@pytest.mark.parametrize("wanted, current, expected", [
+    (None, 3, (0, [])), (3, 3, (0, [])), (5, 3, (2, ["partitions: 3 -> 5"]))])
+def test_partition_planner(wanted, current, expected):
+    assert plan_partitions("t", wanted, current) == expected
+
+
+def test_partition_planner_refuses_a_decrease():
+    with pytest.raises(TopicValidationError) as info:
+        plan_partitions("t", 2, 3)
+    assert info.value.problems == [
+        "topic 't' has 3 partitions; decreasing to 2 is not possible in Kafka (it would lose "
+        "data and break key ordering). Create a new topic instead"]
+
+
+def test_replication_planner_leaves_partition_growth_alone_when_rf_is_kept():
+    now = meta("t", {0: [1, 2], 1: [2, 3]})
+    assert plan_replication("t", None, 4, 2, now, RACKS3, {}, {}) == ({}, 4, [])
+    assert plan_replication("t", 2, None, 0, now, RACKS3, {}, {}) == ({}, None, [])
+
+
+def test_replication_planner_places_and_updates_the_load():
+    now = meta("t", {0: [1], 1: [2]})
+    load, leader_load = {1: 1, 2: 1}, {1: 1, 2: 1}
+    reassign, grow, changes = plan_replication("t", 2, None, 0, now, RACKS3, load, leader_load)
+    assert grow is None and changes == ["replication_factor: 1 -> 2"]
+    assert reassign[0][0] == 1 and reassign[1][0] == 2
+    assert all(len(set(r)) == 2 for r in reassign.values())
+    assert sum(load.values()) == 4
+
+
+def test_replication_planner_needs_live_brokers():
+    with pytest.raises(TopicValidationError, match="live brokers unknown"):
+        plan_replication("t", 3, None, 0, meta("t", {0: [1]}), None, {}, {})
+
+
+def test_internal_topic_change_refused_unless_allowed():
+    desired = desired_topics(params(topics=[dict(name="__x", partitions=3, replication_factor=1),
+                                            dict(name="ok", partitions=2)]))
+    current = {"__x": meta("__x", {0: [1]}), "ok": meta("ok", {0: [1]})}
+    with pytest.raises(TopicValidationError) as info:
+        plan_changes(desired, current, {}, {1: None})
+    assert info.value.problems == ["topic '__x' is internal; it is never altered unless "
+                                   "allow_internal_topics is true (wanted: partitions: 1 -> 3)"]
+    plan = plan_changes(desired, current, {}, {1: None}, allow_internal_topics=True)
+    assert plan["create_partitions"] == {"__x": 3, "ok": 2}
 
 
 # --- chunking -------------------------------------------------------------------------------
