@@ -25,6 +25,7 @@ from ansible_collections.specweave.kafka.plugins.module_utils.http import (
     HttpClient,
     HttpFamily,
     RetryPolicy,
+    tls_dropped,
 )
 from ansible_collections.specweave.kafka.plugins.module_utils.runner import (
     Connection,
@@ -142,9 +143,15 @@ class N8nFamily(HttpFamily):
         if failure.tls == "files":
             return N8nError("%s: cannot load the TLS files ca_path, client_cert or client_key "
                             "(%s)." % (what, reason))
+        hint = ""
+        if tls_dropped(failure.url, failure.exc):
+            hint = (" The TLS connection was closed without an answer, which is also what a TLS "
+                    "listener in front of n8n does when it refuses the client certificate: if "
+                    "it requires one, set client_cert and client_key (or N8N_CLIENT_CERT / "
+                    "N8N_CLIENT_KEY).")
         return N8nError("%s: cannot reach n8n at %s (%s). Check that n8n is running and that "
                         "api_url (or N8N_API_URL) is the address of n8n as seen from this "
-                        "host." % (what, self.url, reason))
+                        "host.%s" % (what, self.url, reason, hint))
 
     def http_error(self, status, body, method, path, what):
         reason = error_message(body)

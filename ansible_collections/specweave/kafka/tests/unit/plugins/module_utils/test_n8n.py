@@ -10,6 +10,8 @@ import json
 
 import pytest
 
+from ansible.module_utils.six.moves.urllib.error import URLError
+
 from ansible_collections.specweave.kafka.plugins.module_utils.http import RetryPolicy
 
 from ansible_collections.specweave.kafka.plugins.module_utils.n8n import (
@@ -490,3 +492,29 @@ SLACK_SCHEMA = {
 ])
 def test_complete_credential_data(data, schema, expected):
     assert complete_credential_data(data, schema) == expected
+
+
+def _refusing(exc):
+    def opener(url, **kwargs):
+        raise exc
+    return opener
+
+
+@pytest.mark.parametrize("exc, start, retried", [
+    (URLError("[SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed"),
+     "listing tags: the TLS certificate of n8n at https://127.0.0.1:1 is not trusted", 0),
+    (URLError("[SSL: TLSV13_ALERT_CERTIFICATE_REQUIRED] tlsv13 alert certificate required"),
+     "listing tags: n8n at https://127.0.0.1:1 (or the TLS proxy in front of it) refused the "
+     "client certificate", 0),
+    (URLError(ConnectionResetError(104, "Connection reset by peer")),
+     "listing tags: cannot reach n8n at https://127.0.0.1:1", 1),
+])
+def test_tls_refusals_are_explained(exc, start, retried):
+    client = N8nClient("https://127.0.0.1:1", "key", opener=_refusing(exc),
+                       retry=RetryPolicy(retries=1, sleep=lambda s: None))
+    with pytest.raises(N8nError) as info:
+        client.list_tags()
+    assert info.value.msg.startswith(start), info.value.msg
+    assert len(client.retried) == retried
+    if isinstance(getattr(exc, "reason", None), ConnectionResetError):
+        assert "set client_cert and client_key (or N8N_CLIENT_CERT" in info.value.msg
