@@ -46,8 +46,8 @@ class FakeN8n(object):
             raise self.fail.pop(name)
 
     def writes(self):
-        return [c[0] for c in self.calls if not c[0].startswith(("get_", "find_", "list_",
-                                                                  "credential_schema"))]
+        reads = ("get_", "find_", "list_", "credential_schema")
+        return [c[0] for c in self.calls if not c[0].startswith(reads)]
 
     # -- workflows
     def find_workflows(self, name):
@@ -281,8 +281,8 @@ def test_failed_activation_removes_what_the_run_created(run_main, n8n):
     (False, "activate", "the workflow's previous definition was restored; its previous tags "
                         "were restored"),
 ])
-def test_failed_update_restores_definition_tags_and_activation(run_main, n8n, was_active,
-                                                                 failing, undone):
+def test_failed_update_restores_definition_tags_and_activation(
+        run_main, n8n, was_active, failing, undone):
     run_main(main, webhook_to_kafka(active=was_active))
     (wid, before), = n8n.workflows.items()
     n8n.fail[failing] = N8nError("%s: n8n answered HTTP 500: boom" % failing, status=500)

@@ -33,7 +33,7 @@ class FakeN8n(object):
         self.url = URL
         self.stored = dict((wf["id"], wf) for wf in workflows)
         self.calls = []
-        self.fail = None
+        self.fail = []
 
     def _short(self, wf):
         return dict((k, v) for k, v in wf.items() if k not in ("nodes", "connections"))
@@ -41,7 +41,7 @@ class FakeN8n(object):
     def list_workflows(self):
         self.calls.append(("list_workflows",))
         if self.fail:
-            raise self.fail
+            raise self.fail.pop()
         return [self._short(wf) for wf in self.stored.values()]
 
     def find_workflows(self, name):
@@ -96,8 +96,8 @@ def test_by_id_missing_is_empty(run_main, n8n):
 
 
 def test_failure_keeps_message_and_status(run_main, n8n):
-    n8n.fail = N8nError("listing workflows: n8n rejected the API key (HTTP 401: unauthorized).",
-                        status=401)
+    n8n.fail.append(N8nError("listing workflows: n8n rejected the API key (HTTP 401: unauthorized).",
+                             status=401))
     result, failed = run_main(main, dict(CONN))
     assert failed and result["status"] == 401
     assert result["msg"].startswith("listing workflows: n8n rejected the API key")
