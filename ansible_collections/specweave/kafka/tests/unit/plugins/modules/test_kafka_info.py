@@ -11,7 +11,7 @@ import pytest
 
 from kafka import errors as kafka_errors
 
-from ansible.module_utils.common.warnings import get_warning_messages
+from ansible.module_utils import basic
 
 from ansible_collections.specweave.kafka.plugins.module_utils.kafka_common import KafkaConnection
 from ansible_collections.specweave.kafka.plugins.modules import kafka_info
@@ -29,13 +29,12 @@ class FakeAdmin(object):
 
     def __init__(self):
         self.calls = []
-        self.quorum_error = None
-        self.cluster_error = None
+        self.errors = {}
 
     def describe_cluster(self):
         self.calls.append("DescribeCluster")
-        if self.cluster_error:
-            raise self.cluster_error
+        if "DescribeCluster" in self.errors:
+            raise self.errors["DescribeCluster"]
         return dict(cluster_id="c1", controller_id=1, brokers=[
             dict(broker_id=2, host="127.0.0.1", port=9094, rack="b", is_fenced=False),
             dict(broker_id=1, host="127.0.0.1", port=9092, rack="a", is_fenced=False)])
@@ -53,8 +52,8 @@ class FakeAdmin(object):
 
     def describe_metadata_quorum(self):
         self.calls.append("DescribeQuorum")
-        if self.quorum_error:
-            raise self.quorum_error
+        if "DescribeQuorum" in self.errors:
+            raise self.errors["DescribeQuorum"]
         voters = [dict(replica_id=1, log_end_offset=10, last_caught_up_timestamp=1000,
                        last_fetch_timestamp=1000)]
         return dict(topics=[dict(topic_name="__cluster_metadata", partitions=[dict(
@@ -114,18 +113,20 @@ def test_check_mode_reports_the_same(run_main, fake):
     assert ("Metadata", ["gone", "orders"]) in fake.calls
 
 
-def test_quorum_not_available_is_a_warning(run_main, fake):
-    fake.quorum_error = kafka_errors.UnsupportedVersionError("DescribeQuorum")
+def test_quorum_not_available_is_a_warning(run_main, fake, monkeypatch):
+    warnings = []
+    monkeypatch.setattr(basic.AnsibleModule, "warn", lambda self, message: warnings.append(message))
+    fake.errors["DescribeQuorum"] = kafka_errors.UnsupportedVersionError("DescribeQuorum")
     result, failed = run_main(kafka_info.main, dict(CONNECTION, gather=["quorum"]))
     assert not failed
     assert result["quorum"]["available"] is False
     assert "UnsupportedVersionError" in result["quorum"]["error"]
     assert any(w.startswith("Controller quorum status not available: DescribeQuorum failed")
-               for w in get_warning_messages())
+               for w in warnings)
 
 
 def test_quorum_other_error_fails_naming_the_step(run_main, fake):
-    fake.quorum_error = kafka_errors.KafkaTimeoutError("slow")
+    fake.errors["DescribeQuorum"] = kafka_errors.KafkaTimeoutError("slow")
     result, failed = run_main(kafka_info.main, dict(CONNECTION, gather=["quorum"]))
     assert failed
     assert result["msg"].startswith("DescribeQuorum failed: 127.0.0.1:9092 did not answer")
@@ -151,7 +152,7 @@ def test_invalid_options_fail_before_connecting(run_main, fake):
 
 
 def test_cluster_error_names_the_step(run_main, fake):
-    fake.cluster_error = kafka_errors.ClusterAuthorizationFailedError("denied")
+    fake.errors["DescribeCluster"] = kafka_errors.ClusterAuthorizationFailedError("denied")
     result, failed = run_main(kafka_info.main, dict(CONNECTION))
     assert failed
     assert result["msg"].startswith("DescribeCluster failed: the principal is not authorized")

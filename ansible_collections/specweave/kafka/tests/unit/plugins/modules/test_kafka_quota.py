@@ -33,13 +33,13 @@ class FakeQuotas(object):
         self.refuse = {}
         self.refuse_on_apply = {}
         self.calls = []
-        self.broken = None
+        self.errors = {}
 
     def describe(self, admin):
         assert admin is self
         self.calls.append("describe")
-        if self.broken:
-            raise self.broken
+        if "describe" in self.errors:
+            raise self.errors["describe"]
         return dict((entity, dict(values)) for entity, values in self.quotas.items())
 
     def alter(self, admin, changes, validate_only=False):
@@ -109,13 +109,14 @@ def test_check_mode_validates_and_predicts_the_real_run(run_main, fake):
     predicted, failed = run_main(kafka_quota.main, args(item, remove_undeclared=True),
                                  check_mode=True, diff=True)
     assert not failed and predicted["changed"] is True
-    assert [call[0] for call in fake.calls] == ["d", "validate"]
+    assert [call if call == "describe" else call[0] for call in fake.calls] == [
+        "describe", "validate"]
     assert fake.quotas == {ALICE: {"producer_byte_rate": 1024.0, "request_percentage": 50.0}}
     applied, failed = run_main(kafka_quota.main, args(item, remove_undeclared=True), diff=True)
     assert not failed and applied == predicted
     assert fake.quotas == {ALICE: {"producer_byte_rate": 4096.0}}
-    assert predicted["changes"] == {"user=alice": dict(producer_byte_rate=4096,
-                                                      request_percentage=None)}
+    assert predicted["changes"] == {
+        "user=alice": dict(producer_byte_rate=4096, request_percentage=None)}
     assert predicted["diff"] == dict(
         before=[dict(user="alice", quotas=dict(producer_byte_rate=1024, request_percentage=50))],
         after=[dict(user="alice", quotas=dict(producer_byte_rate=4096))])
@@ -131,7 +132,8 @@ def test_refused_in_validation_changes_nothing(run_main, fake):
     assert failed
     assert result["msg"] == ("Kafka refused the quotas of user=bob: Invalid quota value; "
                              "nothing was changed")
-    assert [call[0] for call in fake.calls] == ["d", "validate"]
+    assert [call if call == "describe" else call[0] for call in fake.calls] == [
+        "describe", "validate"]
     assert fake.quotas == {}
     assert result["changed"] is True and len(result["changes"]) == 2
 
@@ -162,7 +164,7 @@ def test_invalid_input_fails_before_any_request(run_main, fake, items, expected)
 
 
 def test_describe_error_names_the_step(run_main, fake):
-    fake.broken = kafka_errors.ClusterAuthorizationFailedError("denied")
+    fake.errors["describe"] = kafka_errors.ClusterAuthorizationFailedError("denied")
     result, failed = run_main(kafka_quota.main, args(
         dict(user="alice", quotas=dict(producer_byte_rate=1024))))
     assert failed
