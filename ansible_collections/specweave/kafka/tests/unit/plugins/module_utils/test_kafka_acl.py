@@ -8,18 +8,25 @@ __metaclass__ = type
 
 import pytest
 
+from kafka import admin as kafka_admin
+from kafka import errors as kafka_errors
+
 from ansible_collections.specweave.kafka.plugins.module_utils.kafka_acl import (
     AclKey,
     AclValidationError,
     acl_line,
     chunks,
     compute_changes,
+    create_failures,
+    delete_failures,
     describe_filter,
+    diff_text,
     expand_binding,
     expand_bindings,
     normalize_operation,
     parse_scope,
     relevant,
+    to_kafka_acl,
 )
 
 
@@ -153,3 +160,25 @@ def test_acl_line_names_every_field():
                                  operations=["DescribeConfigs"], permission="deny"))[0]
     assert acl_line(acl) == ("User:orders deny describe_configs on prefixed topic:orders. "
                              "from 10.0.0.1")
+
+
+def test_delete_failures_keeps_refusals_only():
+    a, b, c = (AclKey("User:a", "*", "topic", name, "literal", "read", "allow")
+               for name in ("x", "y", "z"))
+    responses = [(None, [], kafka_errors.NoError), (None, [], kafka_errors.SecurityDisabledError),
+                 (None, [], None)]
+    assert delete_failures([a, b, c], responses) == [(b, "SecurityDisabledError")]
+
+
+def test_create_failures_names_the_acls_not_created():
+    a, b = (AclKey("User:a", "*", "topic", name, "literal", "read", "allow") for name in "xy")
+    created = [to_kafka_acl(a, kafka_admin)]
+    assert create_failures([a, b], dict(succeeded=created, failed=[])) == []
+    outcome = dict(succeeded=created, failed=[kafka_errors.SecurityDisabledError, "odd"])
+    assert create_failures([a, b], outcome) == [(b, "SecurityDisabledError, odd")]
+
+
+def test_diff_text_one_line_per_acl():
+    acl = AclKey("User:a", "*", "topic", "x", "literal", "read", "allow")
+    assert diff_text([]) == "\n"
+    assert diff_text([acl, acl]) == ("User:a allow read on literal topic:x from *\n" * 2)
