@@ -1,34 +1,42 @@
 # -*- coding: utf-8 -*-
 # Copyright: (c) 2026, specweave.kafka developers
 # GNU General Public License v3.0+ (see COPYING or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Confluent Cloud control plane: REST client and the pure logic of the confluent_* modules.
+"""Confluent Cloud control plane: REST client, connection and the pure logic of the modules.
 
 ``confluent_cloud_argument_spec()`` is documented by the ``specweave.kafka.confluent_cloud`` doc
 fragment. ``ConfluentCloudClient`` speaks the public REST API (cmk v2, org v2, iam v2, api-keys
-v2) with ``open_url``: Cloud API key basic auth, pagination over ``metadata.next``, retries with
-backoff on 429/5xx honouring ``Retry-After``, and one clear error naming Confluent's
-``errors[].detail`` on failures. Everything else here is pure functions, unit-tested without a
-server.
+v2) through the collection's one HTTP layer (``http.HttpClient``): Cloud API key basic auth,
+pagination over ``metadata.next``, the layer's retry policy (``Retry-After``, jittered backoff
+from 1 s capped at 30 s, ``max_retries``) and one clear error naming Confluent's
+``errors[].detail`` (``ConfluentCloudFamily``). Every call that changes something is a named
+method of the client. ``ConfluentCloudConnection`` is the family's seam on the runner; the
+resources of the modules are in ``confluent_cloud_resource``. Everything else here is pure
+functions, unit-tested without a server.
 """
 
 from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-import json
 import re
 import time
-import traceback
 
-from ansible.module_utils.basic import AnsibleModule, env_fallback
-from ansible.module_utils.six.moves.urllib.error import HTTPError, URLError
-from ansible.module_utils.six.moves.urllib.parse import parse_qs, quote, urlencode, urlparse
-from ansible.module_utils.urls import open_url
+from ansible.module_utils.basic import env_fallback
+from ansible.module_utils.six.moves.urllib.parse import parse_qs, quote, urlparse
+
+from ansible_collections.specweave.kafka.plugins.module_utils.http import (
+    HttpClient,
+    HttpFamily,
+    RetryPolicy,
+)
+from ansible_collections.specweave.kafka.plugins.module_utils.runner import Connection
 
 DEFAULT_API_URL = "https://api.confluent.cloud"
-RETRY_STATUSES = (429, 500, 502, 503, 504)
-MAX_RETRY_AFTER = 300.0
+USER_AGENT = "specweave.kafka-ansible"
 PAGE_SIZE = 100
+# The backoff of the Confluent Cloud modules: 1 s, doubling, capped at 30 s (max_retries times).
+RETRY_BASE = 1.0
+RETRY_CAP = 30.0
 
 CLUSTER_TYPES = ["Basic", "Standard", "Enterprise", "Dedicated", "Freight"]
 ELASTIC_TYPES = ("Basic", "Standard", "Enterprise", "Freight")
@@ -63,37 +71,25 @@ def confluent_cloud_argument_spec():
     )
 
 
+def connection_problems(params):
+    """What is wrong with the connection options (empty list when nothing)."""
+    problems = []
+    if not params.get("api_key"):
+        problems.append("api_key is required (or set CONFLUENT_CLOUD_API_KEY)")
+    if not params.get("api_secret"):
+        problems.append("api_secret is required (or set CONFLUENT_CLOUD_API_SECRET)")
+    url = params.get("api_url") or ""
+    if not re.match(r"^https?://[^/\s]+", url):
+        problems.append("api_url must be an http(s) URL such as %s, got %r"
+                        % (DEFAULT_API_URL, url))
+    if (params.get("max_retries") or 0) < 0:
+        problems.append("max_retries must be 0 or more")
+    return problems
+
+
 # --------------------------------------------------------------------------------------------
-# HTTP helpers (pure)
+# Errors
 # --------------------------------------------------------------------------------------------
-
-def parse_retry_after(value):
-    """Seconds to wait from a Retry-After header (delta-seconds or HTTP date), or None."""
-    if value is None:
-        return None
-    value = str(value).strip()
-    if not value:
-        return None
-    try:
-        return max(0.0, float(value))
-    except ValueError:
-        pass
-    try:
-        from email.utils import parsedate_tz, mktime_tz
-        parsed = parsedate_tz(value)
-        if parsed is None:
-            return None
-        return max(0.0, mktime_tz(parsed) - time.time())
-    except (TypeError, ValueError, OverflowError):
-        return None
-
-
-def retry_delay(attempt, retry_after=None, base=1.0, cap=30.0):
-    """Delay before retry number ``attempt`` (0-based): Retry-After when given, else 2^n backoff."""
-    if retry_after is not None:
-        return min(float(retry_after), MAX_RETRY_AFTER)
-    return min(cap, base * (2 ** attempt))
-
 
 def error_details(payload):
     """Confluent's ``errors[].detail`` (falling back to title/code) as a list of strings."""
@@ -140,41 +136,14 @@ def describe_http_error(status, method, path, payload, attempts=1):
              % attempts,
     }
     hint = hints.get(status)
-    if hint is None and status >= 500:
+    if hint is None and status >= 500 and method.upper() == "POST":
+        hint = ("Confluent Cloud reported a server error. A request that creates an object is "
+                "not retried (a repeat could create it twice): check whether it was created, "
+                "then re-run.")
+    elif hint is None and status >= 500:
         hint = ("Confluent Cloud reported a server error; gave up after %d attempts. Re-run "
                 "later or raise max_retries." % attempts)
     return "%s %s" % (what, hint) if hint else what
-
-
-def page_token_from(next_url):
-    """The ``page_token`` query value of a ``metadata.next`` URL, or None."""
-    if not next_url:
-        return None
-    values = parse_qs(urlparse(next_url).query).get("page_token")
-    return values[0] if values else None
-
-
-def build_url(base, path, query=None):
-    url = base.rstrip("/") + path
-    if query:
-        pairs = []
-        for key in sorted(query):
-            value = query[key]
-            if value is None:
-                continue
-            if isinstance(value, bool):
-                value = "true" if value else "false"
-            if isinstance(value, (list, tuple)):
-                pairs.extend((key, str(v)) for v in value)
-            else:
-                pairs.append((key, str(value)))
-        if pairs:
-            url += "?" + urlencode(pairs)
-    return url
-
-
-def quote_id(value):
-    return quote(str(value), safe="")
 
 
 class ConfluentCloudError(Exception):
@@ -184,80 +153,84 @@ class ConfluentCloudError(Exception):
         self.payload = payload
 
 
+class ConfluentCloudFamily(HttpFamily):
+    """The Confluent Cloud messages of the HTTP layer's failures."""
+
+    name = "Confluent Cloud"
+
+    def __init__(self, api_url):
+        self.api_url = api_url
+
+    def error(self, failure):
+        if failure.status is None:
+            return ConfluentCloudError(
+                "Could not reach Confluent Cloud at %s for %s %s after %d attempts: %s. "
+                "Check api_url, network access and proxies." % (
+                    self.api_url, failure.method, failure.path, failure.attempts,
+                    failure.reason))
+        if failure.status < 400:
+            return ConfluentCloudError(
+                "Confluent Cloud answered %s %s with HTTP %s and a body that is not JSON: %s. "
+                "Check api_url." % (failure.method, failure.path, failure.status,
+                                    str(failure.body)[:200]), status=failure.status)
+        return ConfluentCloudError(
+            describe_http_error(failure.status, failure.method, failure.path, failure.body,
+                                failure.attempts),
+            status=failure.status, payload=failure.body)
+
+
+def retry_policy(max_retries, sleep=None, rand=None):
+    """The one retry policy (http.RetryPolicy) with the backoff of the Confluent Cloud modules."""
+    return RetryPolicy(retries=max_retries, base=RETRY_BASE, cap=RETRY_CAP, sleep=sleep,
+                       rand=rand)
+
+
+# --------------------------------------------------------------------------------------------
+# Client
+# --------------------------------------------------------------------------------------------
+
+def page_token_from(next_url):
+    """The ``page_token`` query value of a ``metadata.next`` URL, or None."""
+    if not next_url:
+        return None
+    values = parse_qs(urlparse(next_url).query).get("page_token")
+    return values[0] if values else None
+
+
+def quote_id(value):
+    return quote(str(value), safe="")
+
+
 class ConfluentCloudClient(object):
-    """Small REST client for api.confluent.cloud; ``opener`` and ``sleep`` are injectable."""
+    """REST client for api.confluent.cloud on ``http.HttpClient``.
+
+    ``opener`` (the transport), ``sleep`` and ``rand`` (the retry policy's) are for tests.
+    Reads, deletes and the PATCHes (they set absolute values) are retried on 5xx and lost
+    connections; the POSTs that create an object are retried only on 429 (the server refused
+    them unprocessed): after a lost answer a repeat could create a second object.
+    """
 
     def __init__(self, api_key, api_secret, api_url=DEFAULT_API_URL, timeout=30,
-                 validate_certs=True, max_retries=5, opener=None, sleep=None):
-        self.api_key = api_key
-        self.api_secret = api_secret
+                 validate_certs=True, max_retries=5, opener=None, sleep=None, rand=None):
         self.api_url = (api_url or DEFAULT_API_URL).rstrip("/")
-        self.timeout = timeout
-        self.validate_certs = validate_certs
-        self.max_retries = max(0, int(max_retries))
-        self.opener = opener or open_url
-        self.sleep = sleep or time.sleep
-        self.retries = []      # (method, path, status, delay) of every retry, for the result
-        self.requests = 0
+        self.http = HttpClient(
+            self.api_url, family=ConfluentCloudFamily(self.api_url),
+            headers={"User-Agent": USER_AGENT}, username=api_key, password=api_secret,
+            validate_certs=validate_certs, timeout=timeout, follow_redirects="none",
+            retry=retry_policy(max_retries, sleep, rand), opener=opener)
 
-    def _send(self, method, url, data):
-        headers = {"Accept": "application/json", "User-Agent": "specweave.kafka-ansible"}
-        if data is not None:
-            headers["Content-Type"] = "application/json"
-        try:
-            response = self.opener(url, method=method, data=data, headers=headers,
-                                   url_username=self.api_key, url_password=self.api_secret,
-                                   force_basic_auth=True, timeout=self.timeout,
-                                   validate_certs=self.validate_certs, follow_redirects="none")
-            return response.getcode(), dict(response.headers or {}), response.read()
-        except HTTPError as exc:
-            try:
-                body = exc.read()
-            except Exception:  # an unreadable error body must not hide the status
-                body = b""
-            return exc.code, dict(exc.headers or {}), body
-        except (URLError, OSError, ValueError) as exc:
-            return None, {}, str(getattr(exc, "reason", exc))
+    @property
+    def retries(self):
+        """(method, path, status, delay) of every retry, for the result."""
+        return self.http.retried
 
-    @staticmethod
-    def _decode(body):
-        if body in (None, b"", ""):
-            return None
-        if isinstance(body, bytes):
-            body = body.decode("utf-8", "replace")
-        try:
-            return json.loads(body)
-        except ValueError:
-            return body
+    @property
+    def requests(self):
+        return self.http.requests
 
-    def request(self, method, path, query=None, body=None):
+    def request(self, method, path, query=None, body=None, unsafe_retry=False):
         """Send one call (with retries); return the decoded JSON body (None when empty)."""
-        url = build_url(self.api_url, path, query)
-        data = json.dumps(body) if body is not None else None
-        attempt = 0
-        while True:
-            self.requests += 1
-            status, headers, raw = self._send(method, url, data)
-            retryable = status is None or status in RETRY_STATUSES
-            if retryable and attempt < self.max_retries:
-                lowered = dict((str(k).lower(), v) for k, v in headers.items())
-                delay = retry_delay(attempt, parse_retry_after(lowered.get("retry-after")))
-                self.retries.append(dict(method=method, path=path, status=status,
-                                         delay=round(delay, 3)))
-                self.sleep(delay)
-                attempt += 1
-                continue
-            if status is None:
-                raise ConfluentCloudError(
-                    "Could not reach Confluent Cloud at %s for %s %s after %d attempts: %s. "
-                    "Check api_url, network access and proxies." % (
-                        self.api_url, method, path, attempt + 1, raw))
-            payload = self._decode(raw)
-            if status >= 400:
-                raise ConfluentCloudError(
-                    describe_http_error(status, method, path, payload, attempt + 1),
-                    status=status, payload=payload)
-            return payload
+        return self.http.request(method, path, body=body, query=query, unsafe_retry=unsafe_retry)
 
     def get(self, path, query=None):
         """GET one object; None when it does not exist (404)."""
@@ -285,7 +258,19 @@ class ConfluentCloudClient(object):
                 return items
             seen.add(token)
 
-    # ---- resources -----------------------------------------------------------------------
+    def _create(self, path, body, query=None):
+        # not idempotent: retried on 429 only (see the class docstring)
+        return self.request("POST", path, query, body=body)
+
+    def _update(self, path, body, query=None):
+        # every PATCH of the modules sets absolute values: repeating it is harmless
+        return self.request("PATCH", path, query, body=body, unsafe_retry=True)
+
+    def _delete(self, path, query=None):
+        # idempotent: retried like a read
+        return self.request("DELETE", path, query)
+
+    # ---- environments (org v2) -----------------------------------------------------------
 
     def list_environments(self):
         return self.list("/org/v2/environments")
@@ -293,11 +278,34 @@ class ConfluentCloudClient(object):
     def get_environment(self, env_id):
         return self.get("/org/v2/environments/" + quote_id(env_id))
 
+    def create_environment(self, name, stream_governance=None):
+        return self._create("/org/v2/environments", environment_body(name, stream_governance))
+
+    def update_environment(self, env_id, name=None, stream_governance=None):
+        return self._update("/org/v2/environments/" + quote_id(env_id),
+                            environment_body(name, stream_governance))
+
+    def delete_environment(self, env_id):
+        return self._delete("/org/v2/environments/" + quote_id(env_id))
+
+    # ---- clusters (cmk v2) ---------------------------------------------------------------
+
     def list_clusters(self, env_id):
         return self.list("/cmk/v2/clusters", {"environment": env_id})
 
     def get_cluster(self, cluster_id, env_id):
         return self.get("/cmk/v2/clusters/" + quote_id(cluster_id), {"environment": env_id})
+
+    def create_cluster(self, body):
+        return self._create("/cmk/v2/clusters", body)
+
+    def update_cluster(self, cluster_id, body):
+        return self._update("/cmk/v2/clusters/" + quote_id(cluster_id), body)
+
+    def delete_cluster(self, cluster_id, env_id):
+        return self._delete("/cmk/v2/clusters/" + quote_id(cluster_id), {"environment": env_id})
+
+    # ---- service accounts (iam v2) -------------------------------------------------------
 
     def list_service_accounts(self, display_name=None):
         query = {"display_name": [display_name]} if display_name else None
@@ -305,6 +313,21 @@ class ConfluentCloudClient(object):
 
     def get_service_account(self, sa_id):
         return self.get("/iam/v2/service-accounts/" + quote_id(sa_id))
+
+    def create_service_account(self, name, description=None):
+        body = {"display_name": name}
+        if description is not None:
+            body["description"] = description
+        return self._create("/iam/v2/service-accounts", body)
+
+    def update_service_account(self, sa_id, description):
+        return self._update("/iam/v2/service-accounts/" + quote_id(sa_id),
+                            {"description": description})
+
+    def delete_service_account(self, sa_id):
+        return self._delete("/iam/v2/service-accounts/" + quote_id(sa_id))
+
+    # ---- API keys (iam v2) ---------------------------------------------------------------
 
     def list_api_keys(self, owner=None, resource=None):
         query = {}
@@ -316,6 +339,48 @@ class ConfluentCloudClient(object):
 
     def get_api_key(self, key_id):
         return self.get("/iam/v2/api-keys/" + quote_id(key_id))
+
+    def create_api_key(self, body):
+        return self._create("/iam/v2/api-keys", body)
+
+    def update_api_key(self, key_id, name=None, description=None):
+        spec = {}
+        if name is not None:
+            spec["display_name"] = name
+        if description is not None:
+            spec["description"] = description
+        return self._update("/iam/v2/api-keys/" + quote_id(key_id), {"spec": spec})
+
+    def delete_api_key(self, key_id):
+        return self._delete("/iam/v2/api-keys/" + quote_id(key_id))
+
+
+class ConfluentCloudConnection(Connection):
+    """The Confluent Cloud family on the runner: options, checks, client, messages, retries."""
+
+    def argument_spec(self):
+        return confluent_cloud_argument_spec()
+
+    def check(self, module):
+        problems = connection_problems(module.params)
+        if problems:
+            module.fail_json(msg="Invalid Confluent Cloud connection options: "
+                             + "; ".join(problems))
+
+    def open(self, ctx):
+        params = ctx.params
+        return ConfluentCloudClient(
+            params["api_key"], params["api_secret"], api_url=params["api_url"],
+            timeout=params["request_timeout"], validate_certs=params["validate_certs"],
+            max_retries=params["max_retries"])
+
+    def describe(self, exc, step):
+        if isinstance(exc, ConfluentCloudError):
+            return str(exc)
+        return None
+
+    def result_extras(self, client):
+        return {"retries": client.retries} if client.retries else {}
 
 
 # --------------------------------------------------------------------------------------------
@@ -687,58 +752,40 @@ def text_changes(current_view, wanted):
     return changes
 
 
-# --------------------------------------------------------------------------------------------
-# Module wrapper
-# --------------------------------------------------------------------------------------------
+OWNER_ID_PREFIXES = ("sa-", "u-", "pool-")
 
-class ConfluentCloudModule(object):
-    """AnsibleModule + client + one clear failure message for Confluent Cloud errors."""
 
-    def __init__(self, argument_spec=None, **kwargs):
-        spec = confluent_cloud_argument_spec()
-        spec.update(argument_spec or {})
-        self.module = AnsibleModule(argument_spec=spec, **kwargs)
-        self.params = self.module.params
-        problems = []
-        if not self.params.get("api_key"):
-            problems.append("api_key is required (or set CONFLUENT_CLOUD_API_KEY)")
-        if not self.params.get("api_secret"):
-            problems.append("api_secret is required (or set CONFLUENT_CLOUD_API_SECRET)")
-        url = self.params.get("api_url") or ""
-        if not re.match(r"^https?://[^/\s]+", url):
-            problems.append("api_url must be an http(s) URL such as %s, got %r"
-                            % (DEFAULT_API_URL, url))
-        if self.params.get("max_retries", 0) < 0:
-            problems.append("max_retries must be 0 or more")
-        if problems:
-            self.module.fail_json(msg="Invalid Confluent Cloud connection options: "
-                                  + "; ".join(problems))
-        self.client = ConfluentCloudClient(
-            self.params["api_key"], self.params["api_secret"], api_url=url,
-            timeout=self.params["request_timeout"], validate_certs=self.params["validate_certs"],
-            max_retries=self.params["max_retries"])
+def resolve_owner(client, owner):
+    """The id of an API key's owner given as an id or as a service account's display name."""
+    if owner.startswith(OWNER_ID_PREFIXES):
+        return owner
+    account = pick_by_name(client.list_service_accounts(owner), owner, "service account")
+    if account is None:
+        raise ConfluentCloudError("owner %r is neither an id (sa-..., u-...) nor the name of a "
+                                  "service account." % owner)
+    return account["id"]
 
-    @property
-    def check_mode(self):
-        return self.module.check_mode
 
-    def fail(self, exc, **result):
-        if self.client.retries:
-            result.setdefault("retries", self.client.retries)
-        if isinstance(exc, ConfluentCloudError):
-            if exc.status is not None:
-                result.setdefault("status", exc.status)
-            self.module.fail_json(msg=str(exc), **result)
-        self.module.fail_json(msg="Unexpected error talking to Confluent Cloud: %s: %s"
-                              % (type(exc).__name__, exc), exception=traceback.format_exc(),
-                              **result)
+def resolve_resource(client, resource, environment):
+    """(resource id or None for Cloud keys, environment id or None)."""
+    if resource.lower() == "cloud":
+        return None, None
+    env_id = require_environment(client, environment)["id"] if environment else None
+    if CLUSTER_ID_RE.match(resource):
+        return resource, env_id
+    if env_id is None:
+        raise ConfluentCloudError("resource %r is a cluster name; give its environment too (or "
+                                  "the cluster id lkc-...)." % resource)
+    cluster = pick_by_name(client.list_clusters(env_id), resource, "cluster")
+    if cluster is None:
+        raise ConfluentCloudError("No cluster named %r in environment %s." % (resource, env_id))
+    return cluster["id"], env_id
 
-    def run(self, function):
-        """Call ``function(self)``; it returns the result dict. Errors end in one fail_json."""
-        try:
-            result = function(self)
-        except ConfluentCloudError as exc:
-            self.fail(exc)
-        if self.client.retries:
-            result["retries"] = self.client.retries
-        self.module.exit_json(**result)
+
+def find_api_key(client, owner_id, resource_id, name):
+    """The key named ``name`` of an owner on a cluster (or a Cloud key when no resource)."""
+    keys = client.list_api_keys(owner=owner_id, resource=resource_id)
+    if resource_id is None:
+        keys = [k for k in keys
+                if ((k.get("spec") or {}).get("resource") or {}).get("id") in (None, "cloud")]
+    return pick_by_name(keys, name, "API key")

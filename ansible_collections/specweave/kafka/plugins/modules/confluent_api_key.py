@@ -142,124 +142,24 @@ retries:
   elements: dict
 """
 
-from ansible_collections.specweave.kafka.plugins.module_utils.confluent_cloud import (
-    CLUSTER_ID_RE,
-    ConfluentCloudError,
-    ConfluentCloudModule,
-    api_key_create_body,
-    api_key_view,
-    pick_by_name,
-    quote_id,
-    require_environment,
-    text_changes,
+from ansible_collections.specweave.kafka.plugins.module_utils.confluent_cloud import ConfluentCloudConnection
+from ansible_collections.specweave.kafka.plugins.module_utils.confluent_cloud_resource import ApiKeyResource
+from ansible_collections.specweave.kafka.plugins.module_utils.runner import run_module
+
+ARGUMENT_SPEC = dict(
+    name=dict(type="str"),
+    id=dict(type="str"),
+    description=dict(type="str"),
+    owner=dict(type="str"),
+    resource=dict(type="str"),
+    environment=dict(type="str"),
+    state=dict(type="str", choices=["present", "absent"], default="present"),
 )
-
-OWNER_ID_PREFIXES = ("sa-", "u-", "pool-")
-
-
-def resolve_owner(client, owner):
-    if owner.startswith(OWNER_ID_PREFIXES):
-        return owner
-    account = pick_by_name(client.list_service_accounts(owner), owner, "service account")
-    if account is None:
-        raise ConfluentCloudError("owner %r is neither an id (sa-..., u-...) nor the name of a "
-                                  "service account." % owner)
-    return account["id"]
-
-
-def resolve_resource(client, resource, environment):
-    """(resource id or None for Cloud keys, environment id or None)."""
-    if resource.lower() == "cloud":
-        return None, None
-    env_id = require_environment(client, environment)["id"] if environment else None
-    if CLUSTER_ID_RE.match(resource):
-        return resource, env_id
-    if env_id is None:
-        raise ConfluentCloudError("resource %r is a cluster name; give its environment too (or "
-                                  "the cluster id lkc-...)." % resource)
-    cluster = pick_by_name(client.list_clusters(env_id), resource, "cluster")
-    if cluster is None:
-        raise ConfluentCloudError("No cluster named %r in environment %s." % (resource, env_id))
-    return cluster["id"], env_id
-
-
-def find_key(client, owner_id, resource_id, name):
-    keys = client.list_api_keys(owner=owner_id, resource=resource_id)
-    if resource_id is None:
-        keys = [k for k in keys
-                if ((k.get("spec") or {}).get("resource") or {}).get("id") in (None, "cloud")]
-    return pick_by_name(keys, name, "API key")
-
-
-def run(ccm):
-    params = ccm.params
-    client = ccm.client
-    if params["id"]:
-        current = client.get_api_key(params["id"])
-        if current is None and params["state"] == "present":
-            raise ConfluentCloudError("API key %s does not exist; leave id out to create a key."
-                                      % params["id"])
-        owner_id = resource_id = env_id = None
-    else:
-        if not params["owner"] or not params["resource"]:
-            raise ConfluentCloudError("owner and resource are needed to find or create an API key "
-                                      "by name (or give its id).")
-        owner_id = resolve_owner(client, params["owner"])
-        resource_id, env_id = resolve_resource(client, params["resource"], params["environment"])
-        current = find_key(client, owner_id, resource_id, params["name"])
-    before = api_key_view(current)
-
-    if params["state"] == "absent":
-        if current is None:
-            return dict(changed=False, api_key={}, changes={}, diff=dict(before={}, after={}))
-        if not ccm.check_mode:
-            client.request("DELETE", "/iam/v2/api-keys/" + quote_id(current["id"]))
-        return dict(changed=True, api_key={}, changes={"state": ["present", "absent"]},
-                    diff=dict(before=before, after={}))
-
-    if current is None:
-        after = dict(id=None, name=params["name"], description=params["description"],
-                     owner=owner_id, resource=resource_id, environment=env_id, created_at=None)
-        diff_after = after
-        if not ccm.check_mode:
-            created = client.request("POST", "/iam/v2/api-keys", body=api_key_create_body(
-                owner_id, resource_id, env_id, params["name"], params["description"]))
-            secret = (created.get("spec") or {}).get("secret")
-            after = api_key_view(created, secret=secret)
-            diff_after = api_key_view(created)
-        return dict(changed=True, api_key=after, changes={"state": ["absent", "present"]},
-                    diff=dict(before={}, after=diff_after))
-
-    changes = text_changes(before, {"name": params["name"], "description": params["description"]})
-    after = dict(before, **dict((k, v[1]) for k, v in changes.items()))
-    if changes and not ccm.check_mode:
-        spec = {}
-        if "name" in changes:
-            spec["display_name"] = changes["name"][1]
-        if "description" in changes:
-            spec["description"] = changes["description"][1]
-        after = api_key_view(client.request("PATCH", "/iam/v2/api-keys/" + quote_id(current["id"]),
-                                            body={"spec": spec}))
-    return dict(changed=bool(changes), api_key=after,
-                changes=dict((k, list(v)) for k, v in changes.items()),
-                diff=dict(before=before, after=after))
 
 
 def main():
-    ccm = ConfluentCloudModule(
-        argument_spec=dict(
-            name=dict(type="str"),
-            id=dict(type="str"),
-            description=dict(type="str"),
-            owner=dict(type="str"),
-            resource=dict(type="str"),
-            environment=dict(type="str"),
-            state=dict(type="str", choices=["present", "absent"], default="present"),
-        ),
-        required_one_of=[("name", "id")],
-        supports_check_mode=True,
-    )
-    ccm.run(run)
+    run_module(ApiKeyResource(), ARGUMENT_SPEC, ConfluentCloudConnection(),
+               required_one_of=[("name", "id")], supports_check_mode=True)
 
 
 if __name__ == "__main__":

@@ -243,153 +243,36 @@ retries:
 """
 
 from ansible_collections.specweave.kafka.plugins.module_utils.confluent_cloud import (
-    ConfluentCloudError,
-    ConfluentCloudModule,
-    apply_changes,
-    cluster_changes,
-    cluster_create_body,
-    cluster_patch_body,
-    cluster_refusals,
-    cluster_view,
-    find_environment,
-    pick_by_name,
-    predicted_cluster_view,
-    quote_id,
-    validate_cluster_params,
-    wait_for_cluster,
-    wait_for_cluster_gone,
+    AVAILABILITIES,
+    CLOUDS,
+    CLUSTER_TYPES,
+    ConfluentCloudConnection,
+)
+from ansible_collections.specweave.kafka.plugins.module_utils.confluent_cloud_resource import ClusterResource
+from ansible_collections.specweave.kafka.plugins.module_utils.runner import run_module
+
+ARGUMENT_SPEC = dict(
+    name=dict(type="str", required=True),
+    id=dict(type="str"),
+    environment=dict(type="str", required=True),
+    cluster_type=dict(type="str", choices=CLUSTER_TYPES),
+    cloud=dict(type="str", choices=CLOUDS),
+    region=dict(type="str"),
+    availability=dict(type="str", choices=AVAILABILITIES),
+    cku=dict(type="int"),
+    max_ecku=dict(type="int"),
+    zones=dict(type="list", elements="str"),
+    deletion_protection=dict(type="bool"),
+    state=dict(type="str", choices=["present", "absent"], default="present"),
+    wait=dict(type="bool", default=True),
+    wait_timeout=dict(type="int", default=1800),
+    wait_interval=dict(type="float", default=10),
 )
 
 
-def _result(changed, cluster, changes, before, history):
-    result = dict(changed=changed, cluster=cluster, phase_history=history,
-                  changes=dict((k, list(v)) for k, v in changes.items()),
-                  diff=dict(before=before, after=cluster))
-    if cluster:
-        result.update(bootstrap_servers=cluster.get("bootstrap_servers"),
-                      rest_endpoint=cluster.get("rest_endpoint"), phase=cluster.get("phase"))
-    return result
-
-
-def _wait(ccm, cluster_id, env_id):
-    params = ccm.params
-    return wait_for_cluster(ccm.client, cluster_id, env_id, params["wait_timeout"],
-                            params["wait_interval"])
-
-
-def run(ccm):
-    params = ccm.params
-    client = ccm.client
-    problems = validate_cluster_params(params)
-    if problems:
-        raise ConfluentCloudError("Invalid cluster options: " + "; ".join(problems))
-
-    env = find_environment(client, params["environment"])
-    if env is None:
-        if params["state"] == "absent":
-            return _result(False, {}, {}, {}, [])
-        if not ccm.check_mode:
-            raise ConfluentCloudError(
-                "Environment %r not found (looked for an id and a display name). Create it "
-                "with specweave.kafka.confluent_environment first." % params["environment"])
-        env_id = None
-        current = None
-    else:
-        env_id = env["id"]
-        if params["id"]:
-            current = client.get_cluster(params["id"], env_id)
-            if current is None and params["state"] == "present":
-                raise ConfluentCloudError(
-                    "Cluster %s does not exist in environment %s; leave id out to create a "
-                    "cluster named %r." % (params["id"], env_id, params["name"]))
-        else:
-            current = pick_by_name(client.list_clusters(env_id), params["name"], "cluster")
-    before = cluster_view(current)
-
-    if params["state"] == "absent":
-        if current is None:
-            return _result(False, {}, {}, {}, [])
-        if before["deletion_protection"]:
-            raise ConfluentCloudError(
-                "Cluster %s (%s) has deletion protection on; nothing was deleted. Turn it off "
-                "first with state: present and deletion_protection: false, then delete it."
-                % (before["id"], before["name"]))
-        if not ccm.check_mode:
-            client.request("DELETE", "/cmk/v2/clusters/" + quote_id(before["id"]),
-                           {"environment": env_id})
-            if params["wait"]:
-                wait_for_cluster_gone(client, before["id"], env_id, params["wait_timeout"],
-                                      params["wait_interval"])
-        return _result(True, {}, {"state": ("present", "absent")}, before, [])
-
-    if current is None:
-        missing = [name for name in ("cluster_type", "cloud", "region", "availability")
-                   if not params.get(name)]
-        if params.get("cluster_type") == "Dedicated" and params.get("cku") is None:
-            missing.append("cku")
-        if missing:
-            raise ConfluentCloudError(
-                "Cluster %r does not exist in environment %s; to create it give %s."
-                % (params["name"], env_id or params["environment"], ", ".join(missing)))
-        after = predicted_cluster_view(params, env_id)
-        history = []
-        if not ccm.check_mode:
-            created = client.request("POST", "/cmk/v2/clusters",
-                                     body=cluster_create_body(params, env_id))
-            after = cluster_view(created)
-            history = [after.get("phase")]
-            if params["wait"] and after.get("phase") != "PROVISIONED":
-                created, history = _wait(ccm, after["id"], env_id)
-                after = cluster_view(created)
-        return _result(True, after, {"state": ("absent", "present")}, {}, history)
-
-    refusals = cluster_refusals(before, params)
-    if refusals:
-        raise ConfluentCloudError("Cluster %s (%s) cannot be changed as asked; nothing was "
-                                  "changed: %s." % (before["id"], before["name"],
-                                                    "; ".join(refusals)))
-    changes = cluster_changes(before, params)
-    after = apply_changes(before, changes)
-    history = [before.get("phase")]
-    if ccm.check_mode:
-        return _result(bool(changes), after, changes, before, history)
-    if params["wait"] and before.get("phase") == "PROVISIONING":
-        current, history = _wait(ccm, before["id"], env_id)
-        after = apply_changes(cluster_view(current), changes)
-    if changes:
-        updated = client.request("PATCH", "/cmk/v2/clusters/" + quote_id(before["id"]),
-                                 body=cluster_patch_body(before, changes, env_id))
-        after = cluster_view(updated)
-        if params["wait"] and after.get("phase") != "PROVISIONED":
-            updated, more = _wait(ccm, before["id"], env_id)
-            history.extend(more)
-            after = cluster_view(updated)
-    return _result(bool(changes), after, changes, before, history)
-
-
 def main():
-    ccm = ConfluentCloudModule(
-        argument_spec=dict(
-            name=dict(type="str", required=True),
-            id=dict(type="str"),
-            environment=dict(type="str", required=True),
-            cluster_type=dict(type="str", choices=["Basic", "Standard", "Enterprise",
-                                                   "Dedicated", "Freight"]),
-            cloud=dict(type="str", choices=["AWS", "GCP", "AZURE"]),
-            region=dict(type="str"),
-            availability=dict(type="str", choices=["SINGLE_ZONE", "MULTI_ZONE", "LOW", "HIGH"]),
-            cku=dict(type="int"),
-            max_ecku=dict(type="int"),
-            zones=dict(type="list", elements="str"),
-            deletion_protection=dict(type="bool"),
-            state=dict(type="str", choices=["present", "absent"], default="present"),
-            wait=dict(type="bool", default=True),
-            wait_timeout=dict(type="int", default=1800),
-            wait_interval=dict(type="float", default=10),
-        ),
-        supports_check_mode=True,
-    )
-    ccm.run(run)
+    run_module(ClusterResource(), ARGUMENT_SPEC, ConfluentCloudConnection(),
+               supports_check_mode=True)
 
 
 if __name__ == "__main__":

@@ -64,34 +64,17 @@ clusters:
             "bootstrap_servers": "pkc-a1b2c.us-east-1.aws.confluent.cloud:9092"}]
 """
 
-from ansible_collections.specweave.kafka.plugins.module_utils.confluent_cloud import (
-    ConfluentCloudModule,
-    cluster_view,
-    display_name,
-    require_environment,
-)
+from ansible_collections.specweave.kafka.plugins.module_utils.confluent_cloud import ConfluentCloudConnection
+from ansible_collections.specweave.kafka.plugins.module_utils.confluent_cloud_resource import ClusterInfo
+from ansible_collections.specweave.kafka.plugins.module_utils.runner import run_module
 
-
-def run(ccm):
-    client = ccm.client
-    env_id = require_environment(client, ccm.params["environment"])["id"]
-    if ccm.params["id"]:
-        cluster = client.get_cluster(ccm.params["id"], env_id)
-        found = [cluster] if cluster else []
-    else:
-        found = client.list_clusters(env_id)
-    if ccm.params["name"] is not None:
-        found = [c for c in found if display_name(c) == ccm.params["name"]]
-    return dict(changed=False, environment=env_id, clusters=[cluster_view(c) for c in found])
+ARGUMENT_SPEC = dict(environment=dict(type="str", required=True), name=dict(type="str"),
+                     id=dict(type="str"))
 
 
 def main():
-    ccm = ConfluentCloudModule(
-        argument_spec=dict(environment=dict(type="str", required=True),
-                           name=dict(type="str"), id=dict(type="str")),
-        supports_check_mode=True,
-    )
-    ccm.run(run)
+    run_module(ClusterInfo(), ARGUMENT_SPEC, ConfluentCloudConnection(),
+               supports_check_mode=True)
 
 
 if __name__ == "__main__":

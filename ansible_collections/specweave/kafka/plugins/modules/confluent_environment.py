@@ -109,82 +109,24 @@ retries:
 """
 
 from ansible_collections.specweave.kafka.plugins.module_utils.confluent_cloud import (
-    ConfluentCloudError,
-    ConfluentCloudModule,
-    environment_body,
-    environment_changes,
-    environment_view,
-    pick_by_name,
-    quote_id,
+    GOVERNANCE_PACKAGES,
+    ConfluentCloudConnection,
+)
+from ansible_collections.specweave.kafka.plugins.module_utils.confluent_cloud_resource import EnvironmentResource
+from ansible_collections.specweave.kafka.plugins.module_utils.runner import run_module
+
+ARGUMENT_SPEC = dict(
+    name=dict(type="str"),
+    id=dict(type="str"),
+    stream_governance=dict(type="str", choices=GOVERNANCE_PACKAGES),
+    state=dict(type="str", choices=["present", "absent"], default="present"),
+    delete_clusters=dict(type="bool", default=False),
 )
 
 
-def run(ccm):
-    params = ccm.params
-    client = ccm.client
-    if params["id"]:
-        current = client.get_environment(params["id"])
-        if current is None and params["state"] == "present":
-            raise ConfluentCloudError("Environment %s does not exist; leave id out to create one "
-                                      "named %r." % (params["id"], params["name"]))
-    else:
-        current = pick_by_name(client.list_environments(), params["name"], "environment")
-    before = environment_view(current)
-
-    if params["state"] == "absent":
-        if current is None:
-            return dict(changed=False, environment={}, changes={}, diff=dict(before={}, after={}))
-        clusters = client.list_clusters(current["id"])
-        if clusters and not params["delete_clusters"]:
-            raise ConfluentCloudError(
-                "Environment %s (%s) still has %d Kafka cluster(s): %s. Deleting it would delete "
-                "them too; delete them first or set delete_clusters: true." % (
-                    current["id"], before["name"], len(clusters),
-                    ", ".join(sorted(c.get("id", "?") for c in clusters))))
-        if not ccm.check_mode:
-            client.request("DELETE", "/org/v2/environments/" + quote_id(current["id"]))
-        return dict(changed=True, environment={}, changes={"state": ["present", "absent"]},
-                    diff=dict(before=before, after={}))
-
-    if current is None:
-        after = dict(id=None, name=params["name"], stream_governance=params["stream_governance"],
-                     resource_name=None, created_at=None)
-        if not ccm.check_mode:
-            created = client.request("POST", "/org/v2/environments",
-                                     body=environment_body(params["name"],
-                                                           params["stream_governance"]))
-            after = environment_view(created)
-        return dict(changed=True, environment=after, changes={"state": ["absent", "present"]},
-                    diff=dict(before={}, after=after))
-
-    changes = environment_changes(before, params["name"], params["stream_governance"])
-    after = dict(before)
-    for field, (_old, new) in changes.items():
-        after[field] = new
-    if changes and not ccm.check_mode:
-        body = environment_body(changes.get("name", (None, None))[1],
-                                changes.get("stream_governance", (None, None))[1])
-        updated = client.request("PATCH", "/org/v2/environments/" + quote_id(current["id"]),
-                                 body=body)
-        after = environment_view(updated)
-    return dict(changed=bool(changes), environment=after,
-                changes=dict((k, list(v)) for k, v in changes.items()),
-                diff=dict(before=before, after=after))
-
-
 def main():
-    ccm = ConfluentCloudModule(
-        argument_spec=dict(
-            name=dict(type="str"),
-            id=dict(type="str"),
-            stream_governance=dict(type="str", choices=["ESSENTIALS", "ADVANCED"]),
-            state=dict(type="str", choices=["present", "absent"], default="present"),
-            delete_clusters=dict(type="bool", default=False),
-        ),
-        required_one_of=[("name", "id")],
-        supports_check_mode=True,
-    )
-    ccm.run(run)
+    run_module(EnvironmentResource(), ARGUMENT_SPEC, ConfluentCloudConnection(),
+               required_one_of=[("name", "id")], supports_check_mode=True)
 
 
 if __name__ == "__main__":

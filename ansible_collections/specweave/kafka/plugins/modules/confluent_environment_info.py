@@ -51,30 +51,16 @@ environments:
   sample: [{"id": "env-a1b2c3", "name": "production", "stream_governance": "ESSENTIALS"}]
 """
 
-from ansible_collections.specweave.kafka.plugins.module_utils.confluent_cloud import (
-    ConfluentCloudModule,
-    environment_view,
-)
+from ansible_collections.specweave.kafka.plugins.module_utils.confluent_cloud import ConfluentCloudConnection
+from ansible_collections.specweave.kafka.plugins.module_utils.confluent_cloud_resource import EnvironmentInfo
+from ansible_collections.specweave.kafka.plugins.module_utils.runner import run_module
 
-
-def run(ccm):
-    client = ccm.client
-    if ccm.params["id"]:
-        env = client.get_environment(ccm.params["id"])
-        found = [env] if env else []
-    else:
-        found = client.list_environments()
-    if ccm.params["name"] is not None:
-        found = [env for env in found if env.get("display_name") == ccm.params["name"]]
-    return dict(changed=False, environments=[environment_view(env) for env in found])
+ARGUMENT_SPEC = dict(name=dict(type="str"), id=dict(type="str"))
 
 
 def main():
-    ccm = ConfluentCloudModule(
-        argument_spec=dict(name=dict(type="str"), id=dict(type="str")),
-        supports_check_mode=True,
-    )
-    ccm.run(run)
+    run_module(EnvironmentInfo(), ARGUMENT_SPEC, ConfluentCloudConnection(),
+               supports_check_mode=True)
 
 
 if __name__ == "__main__":

@@ -91,61 +91,20 @@ retries:
   elements: dict
 """
 
-from ansible_collections.specweave.kafka.plugins.module_utils.confluent_cloud import (
-    ConfluentCloudModule,
-    pick_by_name,
-    quote_id,
-    service_account_view,
-    text_changes,
+from ansible_collections.specweave.kafka.plugins.module_utils.confluent_cloud import ConfluentCloudConnection
+from ansible_collections.specweave.kafka.plugins.module_utils.confluent_cloud_resource import ServiceAccountResource
+from ansible_collections.specweave.kafka.plugins.module_utils.runner import run_module
+
+ARGUMENT_SPEC = dict(
+    name=dict(type="str", required=True),
+    description=dict(type="str"),
+    state=dict(type="str", choices=["present", "absent"], default="present"),
 )
 
 
-def run(ccm):
-    params = ccm.params
-    client = ccm.client
-    current = pick_by_name(client.list_service_accounts(params["name"]), params["name"],
-                           "service account")
-    before = service_account_view(current)
-    if params["state"] == "absent":
-        if current is None:
-            return dict(changed=False, service_account={}, changes={},
-                        diff=dict(before={}, after={}))
-        if not ccm.check_mode:
-            client.request("DELETE", "/iam/v2/service-accounts/" + quote_id(current["id"]))
-        return dict(changed=True, service_account={}, changes={"state": ["present", "absent"]},
-                    diff=dict(before=before, after={}))
-    if current is None:
-        after = dict(id=None, name=params["name"], description=params["description"],
-                     resource_name=None)
-        if not ccm.check_mode:
-            body = {"display_name": params["name"]}
-            if params["description"] is not None:
-                body["description"] = params["description"]
-            created = client.request("POST", "/iam/v2/service-accounts", body=body)
-            after = service_account_view(created)
-        return dict(changed=True, service_account=after,
-                    changes={"state": ["absent", "present"]}, diff=dict(before={}, after=after))
-    changes = text_changes(before, {"description": params["description"]})
-    after = dict(before, **dict((k, v[1]) for k, v in changes.items()))
-    if changes and not ccm.check_mode:
-        after = service_account_view(client.request(
-            "PATCH", "/iam/v2/service-accounts/" + quote_id(current["id"]),
-            body={"description": params["description"]}))
-    return dict(changed=bool(changes), service_account=after,
-                changes=dict((k, list(v)) for k, v in changes.items()),
-                diff=dict(before=before, after=after))
-
-
 def main():
-    ccm = ConfluentCloudModule(
-        argument_spec=dict(
-            name=dict(type="str", required=True),
-            description=dict(type="str"),
-            state=dict(type="str", choices=["present", "absent"], default="present"),
-        ),
-        supports_check_mode=True,
-    )
-    ccm.run(run)
+    run_module(ServiceAccountResource(), ARGUMENT_SPEC, ConfluentCloudConnection(),
+               supports_check_mode=True)
 
 
 if __name__ == "__main__":

@@ -43,24 +43,16 @@ service_accounts:
   sample: [{"id": "sa-a1b2c3", "name": "orders-app", "description": "Produces to orders.*"}]
 """
 
-from ansible_collections.specweave.kafka.plugins.module_utils.confluent_cloud import (
-    ConfluentCloudModule,
-    service_account_view,
-)
+from ansible_collections.specweave.kafka.plugins.module_utils.confluent_cloud import ConfluentCloudConnection
+from ansible_collections.specweave.kafka.plugins.module_utils.confluent_cloud_resource import ServiceAccountInfo
+from ansible_collections.specweave.kafka.plugins.module_utils.runner import run_module
 
-
-def run(ccm):
-    name = ccm.params["name"]
-    found = ccm.client.list_service_accounts(name)
-    if name is not None:
-        found = [sa for sa in found if sa.get("display_name") == name]
-    return dict(changed=False, service_accounts=[service_account_view(sa) for sa in found])
+ARGUMENT_SPEC = dict(name=dict(type="str"))
 
 
 def main():
-    ccm = ConfluentCloudModule(argument_spec=dict(name=dict(type="str")),
-                               supports_check_mode=True)
-    ccm.run(run)
+    run_module(ServiceAccountInfo(), ARGUMENT_SPEC, ConfluentCloudConnection(),
+               supports_check_mode=True)
 
 
 if __name__ == "__main__":

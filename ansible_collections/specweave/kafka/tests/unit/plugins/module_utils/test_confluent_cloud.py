@@ -14,6 +14,7 @@ import pytest
 from ansible.module_utils.six.moves.urllib.error import HTTPError, URLError
 
 from ansible_collections.specweave.kafka.plugins.module_utils import confluent_cloud as cc
+from ansible_collections.specweave.kafka.plugins.module_utils import http
 
 
 # ---- pure helpers ---------------------------------------------------------------------------
@@ -23,20 +24,29 @@ from ansible_collections.specweave.kafka.plugins.module_utils import confluent_c
     ("not a date", None),
 ])
 def test_parse_retry_after(value, expected):
-    assert cc.parse_retry_after(value) == expected
+    assert http.parse_retry_after(value) == expected
 
 
 def test_parse_retry_after_http_date_is_in_the_future():
-    assert cc.parse_retry_after("Wed, 01 Jan 2100 00:00:00 GMT") > 1000
-    assert cc.parse_retry_after("Wed, 01 Jan 2000 00:00:00 GMT") == 0.0
+    assert http.parse_retry_after("Wed, 01 Jan 2100 00:00:00 GMT") > 1000
+    assert http.parse_retry_after("Wed, 01 Jan 2000 00:00:00 GMT") == 0.0
 
 
+# attempt is the retry's number (1-based); without jitter (rand 0) the backoff is exact
 @pytest.mark.parametrize("attempt,retry_after,expected", [
-    (0, None, 1.0), (1, None, 2.0), (3, None, 8.0), (10, None, 30.0),
-    (0, 7.0, 7.0), (5, 0.0, 0.0), (0, 10000.0, cc.MAX_RETRY_AFTER),
+    (1, None, 1.0), (2, None, 2.0), (4, None, 8.0), (11, None, 30.0),
+    (1, "7", 7.0), (6, "0", 0.0), (1, "10000", 300.0),
 ])
 def test_retry_delay(attempt, retry_after, expected):
-    assert cc.retry_delay(attempt, retry_after) == expected
+    policy = cc.retry_policy(5, rand=lambda: 0.0)
+    assert policy.delay(attempt, retry_after) == expected
+    assert policy.retries == 5
+
+
+def test_retry_delay_jitter_takes_off_up_to_half_of_the_backoff():
+    assert cc.retry_policy(5, rand=lambda: 1.0).delay(3) == 2.0
+    assert cc.retry_policy(5, rand=lambda: 0.5).delay(3) == 3.0
+    assert cc.retry_policy(5, rand=lambda: 1.0).delay(3, "7") == 7.0  # Retry-After as given
 
 
 @pytest.mark.parametrize("payload,expected", [
@@ -51,17 +61,20 @@ def test_error_details(payload, expected):
     assert cc.error_details(payload) == expected
 
 
-@pytest.mark.parametrize("status,words", [
-    (400, "check the module options"),
-    (401, "api_key and api_secret"),
-    (403, "lacks the role"),
-    (404, "does not exist"),
-    (409, "conflicts with the current state"),
-    (429, "gave up after 3 attempts"),
-    (503, "server error; gave up after 3 attempts"),
+@pytest.mark.parametrize("status,words,method", [
+    (400, "check the module options", "POST"),
+    (401, "api_key and api_secret", "POST"),
+    (403, "lacks the role", "POST"),
+    (404, "does not exist", "POST"),
+    (409, "conflicts with the current state", "POST"),
+    (429, "gave up after 3 attempts", "POST"),
+    (503, "server error; gave up after 3 attempts", "GET"),
+    (503, "server error; gave up after 3 attempts", "PATCH"),
+    # a POST that creates an object is not retried on 5xx: the message says so
+    (503, "not retried (a repeat could create it twice): check whether it was created", "POST"),
 ])
-def test_describe_http_error_names_detail_and_fix(status, words):
-    text = cc.describe_http_error(status, "POST", "/cmk/v2/clusters",
+def test_describe_http_error_names_detail_and_fix(status, words, method):
+    text = cc.describe_http_error(status, method, "/cmk/v2/clusters",
                                   {"errors": [{"detail": "the detail."}]}, attempts=3)
     assert "HTTP %d" % status in text and "the detail" in text and words in text
     assert "detail.." not in text
@@ -71,8 +84,9 @@ def test_page_token_and_url():
     assert cc.page_token_from("https://api.confluent.cloud/x?page_size=2&page_token=abc") == "abc"
     assert cc.page_token_from(None) is None
     assert cc.page_token_from("https://api.confluent.cloud/x") is None
-    url = cc.build_url("http://h/", "/iam/v2/service-accounts",
-                       {"display_name": ["a b", "c"], "page_size": 2, "x": None, "f": True})
+    url = cc.ConfluentCloudClient("k", "s", api_url="http://h/").http.url(
+        "/iam/v2/service-accounts",
+        {"display_name": ["a b", "c"], "page_size": 2, "x": None, "f": True})
     assert url == ("http://h/iam/v2/service-accounts?display_name=a+b&display_name=c&f=true"
                    "&page_size=2")
 
@@ -115,7 +129,8 @@ def client(script, **kwargs):
     sleeps = []
     opener = ScriptedOpener(script)
     return cc.ConfluentCloudClient("key", "secret", api_url="http://fake", opener=opener,
-                                   sleep=sleeps.append, **kwargs), opener, sleeps
+                                   sleep=sleeps.append, rand=lambda: 0.0,
+                                   **kwargs), opener, sleeps
 
 
 def test_retries_honour_retry_after_then_succeed():
@@ -188,6 +203,119 @@ def test_requests_carry_basic_auth_and_json():
     assert seen["force_basic_auth"] is True
     assert seen["headers"]["Content-Type"] == "application/json"
     assert json.loads(seen["data"]) == {"display_name": "a"}
+
+
+# ---- the retry policy per call: POSTs that create are not repeated on 5xx ---------------
+
+CREATES = [
+    ("create_environment", ("prod", "ESSENTIALS"), "/org/v2/environments"),
+    ("create_cluster", ({"spec": {"display_name": "c"}},), "/cmk/v2/clusters"),
+    ("create_service_account", ("app", "d"), "/iam/v2/service-accounts"),
+    ("create_api_key", ({"spec": {"owner": {"id": "sa-1"}}},), "/iam/v2/api-keys"),
+]
+
+
+@pytest.mark.parametrize("method,args,path", CREATES)
+def test_creates_are_not_retried_on_5xx(method, args, path):
+    c, opener, sleeps = client([(503, {"errors": [{"detail": "busy"}]}, {})])
+    with pytest.raises(cc.ConfluentCloudError) as caught:
+        getattr(c, method)(*args)
+    assert caught.value.status == 503 and "busy" in str(caught.value)
+    assert "check whether it was created" in str(caught.value)
+    assert [call[0] for call in opener.calls] == ["POST"] and sleeps == [] and c.retries == []
+    assert opener.calls[0][1] == "http://fake" + path
+
+
+@pytest.mark.parametrize("method,args,path", CREATES)
+def test_creates_are_retried_on_429(method, args, path):
+    c, opener, sleeps = client([(429, None, {"Retry-After": "2"}), (201, {"id": "x-1"}, {})])
+    assert getattr(c, method)(*args) == {"id": "x-1"}
+    assert sleeps == [2.0] and len(opener.calls) == 2
+    assert c.retries == [dict(method="POST", path=path, status=429, delay=2.0)]
+
+
+def test_a_create_whose_connection_is_lost_is_not_repeated():
+    c, opener, sleeps = client([URLError("reset by peer")])
+    with pytest.raises(cc.ConfluentCloudError) as caught:
+        c.create_environment("prod")
+    assert "Could not reach Confluent Cloud at http://fake for POST /org/v2/environments after " \
+        "1 attempts: reset by peer" in str(caught.value)
+    assert len(opener.calls) == 1 and sleeps == []
+
+
+@pytest.mark.parametrize("method,args,verb,url,body", [
+    ("update_environment", ("env-1", "p2", "ADVANCED"), "PATCH",
+     "/org/v2/environments/env-1",
+     {"display_name": "p2", "stream_governance_config": {"package": "ADVANCED"}}),
+    ("update_cluster", ("lkc-1", {"spec": {"display_name": "c2"}}), "PATCH",
+     "/cmk/v2/clusters/lkc-1", {"spec": {"display_name": "c2"}}),
+    ("update_service_account", ("sa-1", "new"), "PATCH", "/iam/v2/service-accounts/sa-1",
+     {"description": "new"}),
+    ("update_api_key", ("KEY/1", None, "rotated"), "PATCH", "/iam/v2/api-keys/KEY%2F1",
+     {"spec": {"description": "rotated"}}),
+    ("delete_environment", ("env-1",), "DELETE", "/org/v2/environments/env-1", None),
+    ("delete_cluster", ("lkc-1", "env-1"), "DELETE",
+     "/cmk/v2/clusters/lkc-1?environment=env-1", None),
+    ("delete_service_account", ("sa-1",), "DELETE", "/iam/v2/service-accounts/sa-1", None),
+    ("delete_api_key", ("KEY1",), "DELETE", "/iam/v2/api-keys/KEY1", None),
+])
+def test_updates_and_deletes_are_retried_on_5xx(method, args, verb, url, body):
+    c, opener, sleeps = client([(503, None, {}), (502, None, {}), (200, {"id": "x"}, {})])
+    getattr(c, method)(*args)
+    assert [call[0] for call in opener.calls] == [verb] * 3 and sleeps == [1.0, 2.0]
+    assert opener.calls[0][1] == "http://fake" + url
+    assert (json.loads(opener.calls[0][2]) if body is not None else None) == body
+    assert [r["status"] for r in c.retries] == [503, 502]
+
+
+def test_a_2xx_answer_that_is_not_json_fails_clearly():
+    c, opener, sleeps = client([])
+    c.http.opener = lambda url, **kwargs: FakeResponse(200, b"<html>proxy login</html>")
+    with pytest.raises(cc.ConfluentCloudError) as caught:
+        c.list_environments()
+    assert "body that is not JSON" in str(caught.value) and "proxy login" in str(caught.value)
+
+
+# ---- the connection (the family's seam on the runner) ---------------------------------------
+
+class FakeModule(object):
+    def __init__(self, **params):
+        self.params = dict(api_key="k", api_secret="s", api_url=cc.DEFAULT_API_URL,
+                           max_retries=5, request_timeout=30, validate_certs=True)
+        self.params.update(params)
+
+    def fail_json(self, msg, **kwargs):
+        raise AssertionError(msg)
+
+
+@pytest.mark.parametrize("params,words", [
+    (dict(api_key=""), "api_key is required (or set CONFLUENT_CLOUD_API_KEY)"),
+    (dict(api_secret=None), "api_secret is required (or set CONFLUENT_CLOUD_API_SECRET)"),
+    (dict(api_url="ftp://x"), "api_url must be an http(s) URL such as https://api.confluent"),
+    (dict(max_retries=-1), "max_retries must be 0 or more"),
+])
+def test_connection_check_names_every_problem(params, words):
+    with pytest.raises(AssertionError) as caught:
+        cc.ConfluentCloudConnection().check(FakeModule(**params))
+    assert str(caught.value).startswith("Invalid Confluent Cloud connection options: ")
+    assert words in str(caught.value)
+
+
+def test_connection_opens_a_client_with_the_options_and_reports_retries():
+    connection = cc.ConfluentCloudConnection()
+    connection.check(FakeModule())  # fine options: no failure
+
+    class Ctx(object):
+        params = FakeModule(api_url="http://h:1/", max_retries=2, request_timeout=7).params
+    opened = connection.open(Ctx())
+    assert opened.api_url == "http://h:1" and opened.http.retry.retries == 2
+    assert opened.http.timeout == 7 and opened.http.username == "k"
+    assert opened.http.retry.base == 1.0 and opened.http.retry.cap == 30.0
+    assert connection.result_extras(opened) == {}
+    opened.http.retried.append(dict(method="GET", path="/x", status=429, delay=1.0))
+    assert connection.result_extras(opened) == {"retries": opened.retries}
+    assert connection.describe(cc.ConfluentCloudError("clear"), "Read") == "clear"
+    assert connection.describe(KeyError("x"), "Read") is None
 
 
 # ---- lookups --------------------------------------------------------------------------------
