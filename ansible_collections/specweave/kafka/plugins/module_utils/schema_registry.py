@@ -14,6 +14,7 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import contextlib
 import json
 
 from ansible.module_utils.basic import env_fallback
@@ -26,6 +27,10 @@ from ansible_collections.specweave.kafka.plugins.module_utils.http import (
     RetryPolicy,
     decode_json,
     tls_dropped,
+)
+from ansible_collections.specweave.kafka.plugins.module_utils.runner import (
+    Connection,
+    ModuleFailure,
 )
 
 SCHEMA_TYPES = ["AVRO", "PROTOBUF", "JSON"]
@@ -77,6 +82,41 @@ class SchemaRegistryError(Exception):
         self.status = status
         self.error_code = error_code
         self.registry_message = registry_message
+
+
+class SchemaRegistryConnection(Connection):
+    """The Schema Registry family for the runner: its options, one client per task."""
+
+    module_kwargs = dict(mutually_exclusive=SCHEMA_REGISTRY_MUTUALLY_EXCLUSIVE,
+                         required_together=SCHEMA_REGISTRY_REQUIRED_TOGETHER)
+
+    def argument_spec(self):
+        return schema_registry_argument_spec()
+
+    def open(self, ctx):
+        return SchemaRegistryClient.from_params(ctx.params)
+
+    def describe(self, exc, step):
+        if isinstance(exc, SchemaRegistryError):
+            return exc.message
+        return None
+
+
+def registry_failure(exc, prefix="", **result):
+    """The ``ModuleFailure`` of a registry error: its message, HTTP status and error code."""
+    return ModuleFailure(prefix + exc.message, status=exc.status, error_code=exc.error_code,
+                         **result)
+
+
+@contextlib.contextmanager
+def registry_step(ctx, name, prefix="", **result):
+    """``ctx.step(name)`` that keeps a registry error's ``status`` and ``error_code`` in the
+    failed result (``Connection.describe`` gives the message alone)."""
+    with ctx.step(name, **result):
+        try:
+            yield
+        except SchemaRegistryError as exc:
+            raise registry_failure(exc, prefix, **result)
 
 
 def is_apicurio(url):

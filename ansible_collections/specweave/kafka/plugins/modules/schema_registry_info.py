@@ -107,54 +107,26 @@ subjects:
       latest: {version: 2, id: 7, schema_type: AVRO, schema: '{"type":"string"}'}
 """
 
-import fnmatch
-
-from ansible.module_utils.basic import AnsibleModule
+from ansible_collections.specweave.kafka.plugins.module_utils.runner import run_module
 from ansible_collections.specweave.kafka.plugins.module_utils.schema_registry import (
-    SCHEMA_REGISTRY_MUTUALLY_EXCLUSIVE,
-    SCHEMA_REGISTRY_REQUIRED_TOGETHER,
-    SchemaRegistryClient,
-    SchemaRegistryError,
-    schema_registry_argument_spec,
-    schema_view,
+    SchemaRegistryConnection,
+)
+from ansible_collections.specweave.kafka.plugins.module_utils.schema_registry_resource import (
+    SchemaRegistryInfoResource,
+)
+
+# The module's own options (the connection options come from SchemaRegistryConnection).
+ARGUMENT_SPEC = dict(
+    subjects=dict(type="list", elements="str"),
+    versions=dict(type="str", choices=["latest", "all", "none"], default="latest"),
+    include_deleted=dict(type="bool", default=False),
+    include_compatibility=dict(type="bool", default=True),
 )
 
 
-def matches(subject, patterns):
-    return not patterns or any(fnmatch.fnmatchcase(subject, p) for p in patterns)
-
-
 def main():
-    spec = schema_registry_argument_spec()
-    spec.update(
-        subjects=dict(type="list", elements="str"),
-        versions=dict(type="str", choices=["latest", "all", "none"], default="latest"),
-        include_deleted=dict(type="bool", default=False),
-        include_compatibility=dict(type="bool", default=True),
-    )
-    module = AnsibleModule(argument_spec=spec, supports_check_mode=True,
-                           mutually_exclusive=SCHEMA_REGISTRY_MUTUALLY_EXCLUSIVE,
-                           required_together=SCHEMA_REGISTRY_REQUIRED_TOGETHER)
-    params = module.params
-    client = SchemaRegistryClient.from_params(params)
-    deleted = params["include_deleted"]
-    out = []
-    try:
-        global_level = client.global_compatibility()
-        names = sorted(s for s in client.subjects(deleted=deleted) if matches(s, params["subjects"]))
-        for name in names:
-            entry = {"subject": name, "versions": client.versions(name, deleted=deleted)}
-            if params["include_compatibility"]:
-                entry["compatibility"] = client.subject_compatibility(name)
-            if entry["versions"] and params["versions"] == "latest":
-                entry["latest"] = schema_view(client.version(name, entry["versions"][-1]))
-            elif entry["versions"] and params["versions"] == "all":
-                entry["schemas"] = [schema_view(client.version(name, v)) for v in entry["versions"]]
-                entry["latest"] = entry["schemas"][-1]
-            out.append(entry)
-    except SchemaRegistryError as exc:
-        module.fail_json(msg=exc.message, status=exc.status, error_code=exc.error_code)
-    module.exit_json(changed=False, global_compatibility=global_level, subjects=out)
+    run_module(SchemaRegistryInfoResource(), ARGUMENT_SPEC, SchemaRegistryConnection(),
+               supports_check_mode=True)
 
 
 if __name__ == "__main__":
