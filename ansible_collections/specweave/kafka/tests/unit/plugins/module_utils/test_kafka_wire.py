@@ -357,7 +357,7 @@ def test_alter_client_quotas_fast_path():
 
 
 def test_client_quotas_without_the_connection_manager_say_what_to_install():
-    for call in (lambda admin: describe_client_quotas(admin),
+    for call in (describe_client_quotas,
                  lambda admin: alter_client_quotas(admin, {(("user", "a"),): {"x": 1}})):
         with pytest.raises(WireUnavailable, match=r"install kafka-python>=3\.0\.12,<3\.1"):
             call(object())

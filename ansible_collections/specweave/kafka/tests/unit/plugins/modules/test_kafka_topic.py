@@ -104,7 +104,7 @@ class FakeAdmin(object):
             answers.append(dict(name=name, error_code=0, error_message=None))
             if not validate_only:
                 count = spec["num_partitions"] if spec["num_partitions"] > 0 else 1
-                self.topics[name] = dict(replicas=[[1] for _ in range(count)],
+                self.topics[name] = dict(replicas=[[1]] * count,
                                          config=dict(spec["configs"]))
         return dict(topics=answers)
 
@@ -113,7 +113,7 @@ class FakeAdmin(object):
         for name, count in topics.items():
             if not validate_only:
                 replicas = self.topics[name]["replicas"]
-                replicas.extend([1] for _ in range(count - len(replicas)))
+                replicas.extend([[1]] * (count - len(replicas)))
         return _Results([_Result(name, 0) for name in sorted(topics)])
 
     def alter_configs(self, resources, validate_only=False, raise_on_unknown=True,
@@ -146,7 +146,7 @@ class FakeAdmin(object):
 
 
 def orders(partitions=3, **config):
-    return dict(orders=dict(replicas=[[1] for _ in range(partitions)], config=config))
+    return dict(orders=dict(replicas=[[1]] * partitions, config=config))
 
 
 @pytest.fixture
