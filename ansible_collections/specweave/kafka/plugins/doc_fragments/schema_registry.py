@@ -65,8 +65,9 @@ options:
     default: 30
   retries:
     description:
-      - How many times a request is retried, with exponential backoff (0.5 s, 1 s, 2 s, ...,
-        or the server's C(Retry-After)), when the registry answers 429 or 5xx or cannot be reached.
+      - How many times a request is retried, with exponential backoff and jitter (0.5 s, 1 s, 2 s, ...
+        up to 10 s, less up to half at random, or the server's C(Retry-After) up to 10 s), when the
+        registry answers 429 or 5xx or cannot be reached.
       - If not set, E(SCHEMA_REGISTRY_RETRIES) is used.
     type: int
     default: 3

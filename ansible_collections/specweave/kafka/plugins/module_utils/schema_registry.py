@@ -412,6 +412,7 @@ def tls_message(problem, base_url, method, url, exc):
             "a CA the registry, or the TLS listener in front of it, accepts."
             % (base_url, method, url, detail))
 
+
 def q(value):
     return quote(str(value), safe="")
 

@@ -461,3 +461,30 @@ def test_tls_context_only_for_https(recorder, monkeypatch):
     assert [c["cafile"] for c in contexts] == ["/no/such/ca.pem"]
     assert "Cannot load the TLS files (ca_path=/no/such/ca.pem" in str(error.value)
     assert secure.requests == 1                 # not retried
+
+
+def test_posts_safe_to_repeat_are_retried():
+    # register, lookup and the compatibility check are POSTs the registry may be sent twice
+    sr, opener, sleeps = client([(503, {"message": "busy"}, None), (200, {"id": 3}, None),
+                                 (502, {"message": "gateway"}, None), (200, {"version": 1, "id": 3}, None),
+                                 (504, {"message": "late"}, None), (200, {"is_compatible": True}, None)])
+    assert sr.register("s", {"schema": "x"}) == {"id": 3}
+    assert sr.lookup("s", {"schema": "x"}) == {"version": 1, "id": 3}
+    assert sr.check_compatibility("s", {"schema": "x"}) == (True, [])
+    assert [c["method"] for c in opener.calls] == ["POST"] * 6 and sleeps == [0.5] * 3
+
+
+def test_illegal_compatibility_level_500_is_not_retried():
+    sr, opener, sleeps = client([(500, {"message": "Illegal compatibility level: FOO"}, None)])
+    with pytest.raises(SchemaRegistryError) as error:
+        sr.set_subject_compatibility("s", "FOO")
+    assert error.value.status == 500 and "Illegal compatibility level" in error.value.message
+    assert len(opener.calls) == 1 and sleeps == []
+
+
+def test_answer_that_is_not_json_points_to_the_api_root():
+    sr, opener, sleeps = client([(200, b"<html>registry UI</html>", None)])
+    with pytest.raises(SchemaRegistryError) as error:
+        sr.subjects()
+    assert "with a body that is not JSON" in error.value.message
+    assert "apis/ccompat/v7" in error.value.message and sleeps == []
