@@ -209,6 +209,32 @@ def test_retry_after_429_and_5xx(cc, ccm):
     cc.remove_environment(env)
 
 
+def test_creates_are_retried_on_429_only_updates_on_5xx_too(cc, ccm):
+    """A POST that creates is not repeated after a 5xx (a repeat could create a second object,
+    so the user is told to check); 429 is retried for every method; a PATCH setting absolute
+    values is retried after a 5xx."""
+    cc.inject("POST", "/iam/v2/service-accounts", 500, times=1)
+    posts = len(cc.requests_to("POST", "/iam/v2/service-accounts"))
+    r = ccm("confluent_service_account", dict(name="retry-app"))
+    assert r.get("failed") and "HTTP 500" in r["msg"] and r["status"] == 500, r
+    assert "check whether it was created" in r["msg"] and not r.get("retries"), r
+    assert len(cc.requests_to("POST", "/iam/v2/service-accounts")) == posts + 1
+    assert not [s for s in cc.service_accounts.values() if s["display_name"] == "retry-app"]
+
+    cc.inject("POST", "/iam/v2/service-accounts", 429, headers={"Retry-After": "0"}, times=1)
+    r = ccm("confluent_service_account", dict(name="retry-app", description="v1"))
+    assert r["changed"] and [x["status"] for x in r["retries"]] == [429], r
+    assert [x["method"] for x in r["retries"]] == ["POST"]
+    sa_id = r["service_account"]["id"]
+
+    cc.inject("PATCH", "/iam/v2/service-accounts/", 500, times=1)
+    r = ccm("confluent_service_account", dict(name="retry-app", description="v2", max_retries=1))
+    assert r["changed"] and cc.service_accounts[sa_id]["description"] == "v2", r
+    assert [(x["method"], x["status"]) for x in r["retries"]] == [("PATCH", 500)], r
+    assert ccm("confluent_service_account", dict(name="retry-app", state="absent"))["changed"]
+    cc.faults = []
+
+
 def test_pagination_over_several_pages(cc, ccm):
     names = ["env-page-%d" % i for i in range(5)]
     ids = [cc.add_environment(name) for name in names]

@@ -41,9 +41,12 @@ options:
     default: 30
   max_retries:
     description:
-      - How many times a request is retried after HTTP 429 or 5xx answers or connection errors.
+      - How many times a request is retried after HTTP 429, and a read, update or delete after
+        HTTP 5xx answers or connection errors.
+      - A request that creates an object is not repeated after a 5xx or a lost connection (a
+        repeat could create a second object); the message says to check whether it was created.
       - The wait honours the C(Retry-After) header; without it the wait doubles from 1 second
-        (capped at 30 seconds).
+        (capped at 30 seconds), with up to half of it taken off at random.
     type: int
     default: 5
 notes:
