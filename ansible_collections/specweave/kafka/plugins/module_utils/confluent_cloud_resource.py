@@ -10,7 +10,7 @@
 - nothing found: the object is created (``predicted`` is what check mode shows);
 - found: ``changes`` (``{field: (before, after)}``, or a refusal) are sent in one update.
 
-A kind declares how to ``find`` its object, its ``view``, ``predicted``, ``changes``,
+A kind declares how to ``read`` its object (a ``Found``), its ``view``, ``predicted``, ``changes``,
 ``refuse_delete`` and the client calls ``create``/``update``/``delete``. The ``_info`` modules
 are ``ConfluentInfo`` declarations: a ``read`` and nothing to apply.
 """
@@ -67,7 +67,7 @@ def cloud_step(ctx, name):
 
 
 class Found(object):
-    """What ``find`` found: the API object (or None), and the ids it was looked up under.
+    """What ``read`` found: the API object (or None), and the ids it was looked up under.
 
     ``latest`` is the object as last read (a cluster waited for is read again).
     """
@@ -89,11 +89,7 @@ class ConfluentResource(Resource):
     #: The object's name in step names and the result key ("environment", ...).
     kind = None
 
-    # -- the declaration of a kind ---------------------------------------------------------
-    def find(self, ctx, desired):
-        """Return a ``Found`` (through ``cloud_step``)."""
-        raise NotImplementedError
-
+    # -- the declaration of a kind (and ``read``: return a ``Found``, through ``cloud_step``)
     def view(self, raw):
         raise NotImplementedError
 
@@ -129,9 +125,6 @@ class ConfluentResource(Resource):
         return {self.kind: view, "changes": _listed(changes)}
 
     # -- the skeleton ----------------------------------------------------------------------
-    def read(self, ctx, desired):
-        return self.find(ctx, desired)
-
     def plan(self, ctx, desired, current):
         before = self.view(current.raw)
         if desired["state"] == "absent":
@@ -172,7 +165,7 @@ class ConfluentResource(Resource):
 class EnvironmentResource(ConfluentResource):
     kind = "environment"
 
-    def find(self, ctx, desired):
+    def read(self, ctx, desired):
         client = ctx.client
         with cloud_step(ctx, "Read environment"):
             if desired["id"]:
@@ -230,7 +223,7 @@ class ClusterResource(ConfluentResource):
             raise InvalidInput("Invalid cluster options: " + "; ".join(problems))
         return ctx.params
 
-    def find(self, ctx, desired):
+    def read(self, ctx, desired):
         client = ctx.client
         with cloud_step(ctx, "Read environment"):
             env = find_environment(client, desired["environment"])
@@ -332,7 +325,7 @@ class ClusterResource(ConfluentResource):
 class ServiceAccountResource(ConfluentResource):
     kind = "service_account"
 
-    def find(self, ctx, desired):
+    def read(self, ctx, desired):
         with cloud_step(ctx, "Read service account"):
             return Found(pick_by_name(ctx.client.list_service_accounts(desired["name"]),
                                       desired["name"], "service account"))
@@ -369,7 +362,7 @@ class ApiKeyResource(ConfluentResource):
                                "by name (or give its id).")
         return params
 
-    def find(self, ctx, desired):
+    def read(self, ctx, desired):
         client = ctx.client
         if desired["id"]:
             with cloud_step(ctx, "Read API key"):
