@@ -23,7 +23,7 @@ def main():
     spec = json.load(sys.stdin)
     context = ssl.create_default_context(cafile=spec["cafile"])
     context.load_cert_chain(spec["certfile"], spec["keyfile"])
-    print(json.dumps(dict((address, served_serial(address, context)) for address in spec["addresses"])))
+    print(json.dumps({address: served_serial(address, context) for address in spec["addresses"]}))
 
 
 if __name__ == "__main__":
