@@ -17,6 +17,7 @@ __metaclass__ = type
 import logging
 import re
 
+from ansible_collections.specweave.kafka.plugins.module_utils import kafka_wire
 from ansible_collections.specweave.kafka.plugins.module_utils.kafka_common import (
     KafkaConnection,
     client_config,
@@ -222,7 +223,8 @@ def authenticates(verify_params, name, mechanism, password):
     except kafka_errors.SaslAuthenticationFailedError:
         return False
     except kafka_errors.KafkaError:
-        if any("socket disconnected" in message for message in login.warnings.messages):
+        if any(kafka_wire.LOG_SOCKET_DISCONNECTED in message
+               for message in login.warnings.messages):
             return False
         raise
     finally:
