@@ -592,7 +592,8 @@ class TopicResource(Resource):
         except TopicValidationError as exc:
             raise ModuleFailure("Topic changes refused, nothing was changed: "
                                 + "; ".join(exc.problems), problems=exc.problems)
-        plan = Plan(not plan_is_empty(topics), summarise(topics), diff=diff_of(topics),
+        plan = Plan(not plan_is_empty(topics), summarise(topics),
+                    diff=diff_of(topics) if ctx.diff_mode else None,
                     data=dict(topics=topics, moving=current["moving"]))
         if current["moving"] and ctx.check_mode:
             plan.result["reassignment_in_progress"] = dict(
