@@ -22,7 +22,6 @@ from ansible.module_utils.six.moves.urllib.parse import quote
 from ansible.module_utils.urls import SSLValidationError
 from ansible_collections.specweave.kafka.plugins.module_utils.http import (
     HttpClient,
-    HttpFailure,
     HttpFamily,
     RetryPolicy,
     decode_json,
@@ -208,24 +207,6 @@ class SchemaRegistryFamily(HttpFamily):
         return None
 
 
-class _RegistryHttp(HttpClient):
-    """``HttpClient`` for which a redirect urllib did not follow is an error answer.
-
-    ``follow_redirects=safe`` (as ``open_url``) does not re-send a POST to another location:
-    urllib raises the 3xx as an ``HTTPError``, which ``HttpClient.request`` would take for a
-    success (it treats every status below 400 as one).
-    """
-
-    def _exchange(self, method, url, data, headers):
-        answer = super(_RegistryHttp, self)._exchange(method, url, data, headers)
-        status = answer[0]
-        if status is not None and 300 <= status < 400:
-            value, is_json = decode_json(answer[2])
-            raise self.family.error(HttpFailure(method, url, None, status, value, answer[1],
-                                                is_json=is_json))
-        return answer
-
-
 def retry_policy(retries=3, sleep=None, rand=None):
     """The registry's settings of the one retry policy: backoff from 0.5 s doubling up to 10 s
     (with jitter), and a ``Retry-After`` honoured up to 10 s as well, so a busy registry does
@@ -247,7 +228,7 @@ class SchemaRegistryClient(object):
                  client_cert=None, client_key=None, validate_certs=True, timeout=30, retries=3,
                  opener=None, sleep=None, rand=None):
         self.url = url.rstrip("/")
-        self.http = _RegistryHttp(
+        self.http = HttpClient(
             self.url, family=SchemaRegistryFamily(self.url), headers={"Accept": ACCEPT},
             username=username, password=password, token=token, ca_path=ca_path,
             client_cert=client_cert, client_key=client_key, validate_certs=validate_certs,

@@ -231,3 +231,12 @@ def test_tls_problems_are_never_retried():
     assert http.tls_problem(alert) == "client"
     assert http.tls_dropped("https://x", ConnectionResetError()) is True
     assert http.tls_dropped("http://x", ConnectionResetError()) is False
+
+
+def test_a_redirect_not_followed_is_an_error_not_a_success(server):
+    # follow_redirects=safe (open_url's default) does not re-send a POST to another location
+    server.script = [(307, {"Location": server.url + "/elsewhere"}, b'{"moved": true}')]
+    with pytest.raises(HttpError) as info:
+        HttpClient(server.url, retry=no_sleep([])).request("POST", "/a", body={})
+    assert info.value.status == 307 and info.value.body == {"moved": True}
+    assert len(server.seen) == 1
