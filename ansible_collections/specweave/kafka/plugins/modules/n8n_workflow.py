@@ -27,9 +27,10 @@ description:
     their ids. n8n never returns credential secrets, so O(update_secrets) decides whether
     existing credentials are rewritten.
   - Activation uses n8n's publish/activate endpoint; a workflow that is active is re-published
-    by n8n when it is updated. If n8n refuses the activation, its reason is reported and a
-    workflow created by the task is removed again (an updated one gets its previous definition
-    back), so nothing is left half-applied.
+    by n8n when it is updated. If n8n refuses the activation (or any later write fails), its
+    reason is reported and a workflow created by the task is removed again with the credentials
+    the task created (an updated one gets its previous definition, tags and activation back),
+    so nothing is left half-applied.
 author:
   - specweave.kafka developers (@specweave)
 extends_documentation_fragment:
