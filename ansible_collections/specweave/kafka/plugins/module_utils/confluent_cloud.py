@@ -24,7 +24,7 @@ import time
 from ansible.module_utils.basic import env_fallback
 from ansible.module_utils.six.moves.urllib.parse import parse_qs, quote, urlparse
 
-from ansible_collections.specweave.kafka.plugins.module_utils.http import (
+from ansible_collections.specweave.kafka.plugins.module_utils.http_client import (
     HttpClient,
     HttpFamily,
     RetryPolicy,

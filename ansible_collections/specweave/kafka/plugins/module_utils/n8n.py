@@ -5,7 +5,7 @@
 
 ``n8n_argument_spec()`` is the argument spec documented by the ``specweave.kafka.n8n`` doc
 fragment and ``N8nConnection`` the family's seam for the runner. ``N8nClient`` talks to
-``<api_url>/api/v1`` through the collection's one HTTP layer (``module_utils/http``: reused
+``<api_url>/api/v1`` through the collection's one HTTP layer (``module_utils/http_client``: reused
 opener, the one retry policy, TLS options); ``N8nFamily`` turns every failure into an
 ``N8nError`` whose message says what failed and how to fix it. The functions below it are
 pure: they load and validate a workflow, resolve credential references by name and reduce a
@@ -21,7 +21,7 @@ import copy
 import json
 
 from ansible.module_utils.basic import env_fallback
-from ansible_collections.specweave.kafka.plugins.module_utils.http import (
+from ansible_collections.specweave.kafka.plugins.module_utils.http_client import (
     HttpClient,
     HttpFamily,
     RetryPolicy,

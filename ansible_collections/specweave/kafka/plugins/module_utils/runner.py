@@ -125,8 +125,8 @@ class Resource(object):
     def failure_message(self, plan, failures, applied):
         """The message when the server refused something (``applied``: after the real apply)."""
         outcome = "the other changes were applied" if applied else "nothing was changed"
-        return "%s refused %d %s(s): %s; %s" % (self.service, len(failures), self.noun,
-                                                 failures.summary(), outcome)
+        return "%s refused %d %s(s): %s; %s" % (
+            self.service, len(failures), self.noun, failures.summary(), outcome)
 
 
 class Connection(object):

@@ -5,7 +5,7 @@
 
 Speaks the Confluent Schema Registry API (Confluent Platform, Confluent Cloud, Karapace,
 Redpanda, Apicurio's ``/apis/ccompat/v7``) through the collection's one HTTP layer
-(``module_utils.http``: reused opener, retries with jittered backoff on 429/5xx and lost
+(``module_utils.http_client``: reused opener, retries with jittered backoff on 429/5xx and lost
 connections, TLS options), with one clear message for 401/403/404/409/422 and for TLS
 refusals. The planning functions are pure and unit-tested without a registry.
 """
@@ -20,7 +20,7 @@ import json
 from ansible.module_utils.basic import env_fallback
 from ansible.module_utils.six.moves.urllib.parse import quote
 from ansible.module_utils.urls import SSLValidationError
-from ansible_collections.specweave.kafka.plugins.module_utils.http import (
+from ansible_collections.specweave.kafka.plugins.module_utils.http_client import (
     HttpClient,
     HttpFamily,
     RetryPolicy,

@@ -14,7 +14,7 @@ import pytest
 from ansible.module_utils.six.moves.urllib.error import HTTPError, URLError
 
 from ansible_collections.specweave.kafka.plugins.module_utils import confluent_cloud as cc
-from ansible_collections.specweave.kafka.plugins.module_utils import http
+from ansible_collections.specweave.kafka.plugins.module_utils import http_client as http
 
 
 # ---- pure helpers ---------------------------------------------------------------------------

@@ -12,7 +12,7 @@ import pytest
 
 from ansible.module_utils.six.moves.urllib.error import URLError
 
-from ansible_collections.specweave.kafka.plugins.module_utils.http import RetryPolicy
+from ansible_collections.specweave.kafka.plugins.module_utils.http_client import RetryPolicy
 
 from ansible_collections.specweave.kafka.plugins.module_utils.n8n import (
     N8nClient,
@@ -42,7 +42,7 @@ from ansible_collections.specweave.kafka.plugins.module_utils.n8n_templates impo
     render_template,
     template_names,
 )
-from ansible_collections.specweave.kafka.tests.unit.plugins.module_utils.test_http import Server
+from ansible_collections.specweave.kafka.tests.unit.plugins.module_utils.test_http_client import Server
 
 TEMPLATE_PARAMS = {
     "kafka-to-webhook": {"topic": "orders", "webhook_url": "http://127.0.0.1:9/hook"},

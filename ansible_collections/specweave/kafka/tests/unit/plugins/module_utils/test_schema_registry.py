@@ -14,7 +14,7 @@ import pytest
 
 from ansible.module_utils.six.moves.urllib.error import HTTPError, URLError
 
-from ansible_collections.specweave.kafka.plugins.module_utils.http import tls_problem
+from ansible_collections.specweave.kafka.plugins.module_utils.http_client import tls_problem
 from ansible_collections.specweave.kafka.plugins.module_utils.schema_registry import (
     SchemaRegistryClient, SchemaRegistryError, build_payload, compatibility_change,
     error_message, incompatibility_message, is_apicurio, load_schema_text, normalize_references,
@@ -442,7 +442,7 @@ def test_plain_http_connection_reset_is_not_about_certificates():
 
 
 def test_tls_context_only_for_https(recorder, monkeypatch):
-    from ansible_collections.specweave.kafka.plugins.module_utils import http as srmod
+    from ansible_collections.specweave.kafka.plugins.module_utils import http_client as srmod
     contexts = []
     real = srmod.make_context
 

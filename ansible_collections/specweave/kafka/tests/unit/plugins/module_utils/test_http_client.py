@@ -14,8 +14,8 @@ import pytest
 
 from ansible.module_utils.six.moves import BaseHTTPServer
 
-from ansible_collections.specweave.kafka.plugins.module_utils import http
-from ansible_collections.specweave.kafka.plugins.module_utils.http import (
+from ansible_collections.specweave.kafka.plugins.module_utils import http_client as http
+from ansible_collections.specweave.kafka.plugins.module_utils.http_client import (
     HttpClient,
     HttpError,
     HttpFailure,
@@ -144,9 +144,9 @@ def test_429_retried_for_every_method_until_the_budget_is_spent(server):
 def test_4xx_is_final_and_family_hook_writes_the_message(server):
     class Family(HttpFamily):
         def error(self, failure):
-            return ValueError("%s %s -> %s %s after %d" % (failure.method, failure.path,
-                                                          failure.status, failure.body["error"],
-                                                          failure.attempts))
+            return ValueError("%s %s -> %s %s after %d" % (
+                failure.method, failure.path, failure.status, failure.body["error"],
+                failure.attempts))
 
     server.script = [(404, {}, b'{"error": "no such thing"}')]
     client = HttpClient(server.url, family=Family(), retry=no_sleep([]))
