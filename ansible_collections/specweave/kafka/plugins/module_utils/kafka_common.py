@@ -21,14 +21,13 @@ from ansible_collections.specweave.kafka.plugins.module_utils import kafka_wire
 from ansible_collections.specweave.kafka.plugins.module_utils.runner import (
     Connection,
     ModuleFailure,
-    build_module,
 )
 
 KAFKA_IMPORT_ERROR = None
 try:
     from kafka import KafkaAdminClient
     from kafka import errors as kafka_errors
-except ImportError:  # pragma: no cover - reported by KafkaModule
+except ImportError:  # pragma: no cover - reported by KafkaConnection.check
     KafkaAdminClient = None
     kafka_errors = None
     KAFKA_IMPORT_ERROR = traceback.format_exc()
@@ -391,77 +390,3 @@ class KafkaConnection(Connection):
             client.close()
         except Exception:  # closing must never mask the real outcome
             pass
-
-
-class KafkaModule(object):
-    """Module wrapper on ``KafkaConnection`` for modules not yet declared on the runner.
-
-    Usage::
-
-        km = KafkaModule(argument_spec=dict(...), supports_check_mode=True)
-        admin = km.admin()          # connected KafkaAdminClient
-        with km.operation("CreateTopics"):
-            admin.create_topics(...)
-    """
-
-    def __init__(self, argument_spec=None, **kwargs):
-        self.connection = KafkaConnection()
-        self.module = build_module(argument_spec, self.connection, **kwargs)
-        self.params = self.module.params
-        self._admin = None
-
-    @property
-    def servers(self):
-        return self.connection.servers
-
-    @property
-    def connect_timeout(self):
-        return self.connection.connect_timeout
-
-    def admin(self):
-        if self._admin is None:
-            try:
-                self._admin = self.connection.open()
-            except ModuleFailure as exc:
-                self.module.fail_json(msg=exc.msg, **exc.result)
-        return self._admin
-
-    def broker_version(self):
-        return self.connection.broker_version()
-
-    def fail(self, exc, operation=None, **result):
-        message = self.connection.describe(exc, operation)
-        self.close()
-        self.module.fail_json(msg=message, exception=traceback.format_exc(), **result)
-
-    def operation(self, name, **result):
-        return _Operation(self, name, result)
-
-    def close(self):
-        if self._admin is not None:
-            self.connection.close(self._admin)
-            self._admin = None
-
-    def exit_json(self, **result):
-        self.close()
-        self.module.exit_json(**result)
-
-    def fail_json(self, **result):
-        self.close()
-        self.module.fail_json(**result)
-
-
-class _Operation(object):
-    def __init__(self, kafka_module, name, result):
-        self.kafka_module = kafka_module
-        self.name = name
-        self.result = result
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, exc_type, exc, tb):
-        if exc is None or not isinstance(exc, Exception):
-            return False
-        self.kafka_module.fail(exc, self.name, **self.result)
-        return True
