@@ -285,28 +285,26 @@ def chunks(items, size=CHUNK_SIZE):
 
 # -- kafka-python conversions and the module's declaration -----------------------------------
 
-def to_kafka_acl(acl, kafka_acl_module):
-    """AclKey -> kafka.admin ACL object (``kafka_acl_module`` is ``kafka.admin``)."""
-    m = kafka_acl_module
-    return m.ACL(
+def _kafka_binding(acl, m, binding_class, pattern_class):
+    return binding_class(
         principal=acl.principal, host=acl.host,
         operation=m.ACLOperation[acl.operation.upper()],
         permission_type=m.ACLPermissionType[acl.permission.upper()],
-        resource_pattern=m.ResourcePattern(
+        resource_pattern=pattern_class(
             m.ResourceType[acl.resource_type.upper()], acl.resource_name,
             m.ACLResourcePatternType[acl.pattern_type.upper()]))
+
+
+def to_kafka_acl(acl, kafka_acl_module):
+    """AclKey -> kafka.admin ACL object (``kafka_acl_module`` is ``kafka.admin``)."""
+    m = kafka_acl_module
+    return _kafka_binding(acl, m, m.ACL, m.ResourcePattern)
 
 
 def to_kafka_filter(acl, kafka_acl_module):
     """AclKey -> an exact kafka.admin ACLFilter (used by DeleteAcls)."""
     m = kafka_acl_module
-    return m.ACLFilter(
-        principal=acl.principal, host=acl.host,
-        operation=m.ACLOperation[acl.operation.upper()],
-        permission_type=m.ACLPermissionType[acl.permission.upper()],
-        resource_pattern=m.ResourcePatternFilter(
-            m.ResourceType[acl.resource_type.upper()], acl.resource_name,
-            m.ACLResourcePatternType[acl.pattern_type.upper()]))
+    return _kafka_binding(acl, m, m.ACLFilter, m.ResourcePatternFilter)
 
 
 def describe_kafka_filter(spec, kafka_acl_module):

@@ -279,15 +279,7 @@ class SchemaRegistryClient(object):
 
     def lookup(self, subject, payload, normalize=False):
         """The registered version equal to ``payload`` by the registry's own comparison, or None."""
-        try:
-            # a lookup changes nothing: safe to repeat after a 5xx or a lost connection
-            return self.request("POST", "/subjects/%s" % q(subject), body=payload,
-                                params={"normalize": True} if normalize else None,
-                                unsafe_retry=True)
-        except SchemaRegistryError as exc:
-            if exc.error_code in (SUBJECT_NOT_FOUND, SCHEMA_NOT_FOUND):
-                return None
-            raise
+        return self.lookup_subject(subject, payload, normalize)[0]
 
     def lookup_subject(self, subject, payload, normalize=False):
         """(matching version info or None, whether the subject has live versions)."""
