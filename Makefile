@@ -10,7 +10,7 @@ export ANSIBLE_COLLECTIONS_SCAN_SYS_PATH := true
 export PATH := $(BIN):$(PATH)
 PYTEST_ARGS ?=
 
-.PHONY: setup dev dev-down test sanity lint units integration molecule build bench clean
+.PHONY: setup dev dev-down test sanity lint units integration compat molecule build bench clean
 
 PREFLIGHT ?= test
 setup:
@@ -38,6 +38,9 @@ units: setup
 
 integration: setup
 	SPECWEAVE_STRICT_RUN=1 $(BIN)/python -m pytest tests/integration -p no:cacheprovider -ra $(PYTEST_ARGS)
+
+compat: setup
+	@bash scripts/compat.sh
 
 molecule: setup
 	@bash scripts/molecule.sh

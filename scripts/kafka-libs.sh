@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # Resolves the Apache Kafka broker and tools jars from Maven Central into a cached libs/ folder
-# and prints that folder. Usage: kafka-libs.sh [VERSION]   (default: $KAFKA_VERSION or 4.1.1)
+# and prints that folder. Usage: kafka-libs.sh [VERSION]   (default: $KAFKA_VERSION or 4.4.0, the test bed's version)
 # Cache: ${SPECWEAVE_CACHE:-~/.cache/specweave-kafka}/kafka-<version>-r<N>/libs
 set -euo pipefail
-version=${1:-${KAFKA_VERSION:-4.1.1}}
+version=${1:-${KAFKA_VERSION:-4.4.0}}
 cache=${SPECWEAVE_CACHE:-$HOME/.cache/specweave-kafka}
 # The suffix changes whenever the dependency list below changes, so old caches are not reused.
 dest="$cache/kafka-$version-r2"

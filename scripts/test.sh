@@ -2,11 +2,11 @@
 # `make test`: every stage in order, stopping at the first failure, with the time each took
 # printed at the end (also when a stage failed). A stage that runs nothing fails (see each
 # stage's script: no molecule scenario, a pytest run that skips or deselects anything).
-# Usage: scripts/test.sh [stage ...]   (default: sanity lint units integration molecule build)
+# Usage: scripts/test.sh [stage ...]   (default: sanity lint units integration compat molecule build)
 set -uo pipefail
 repo=$(cd "$(dirname "$0")/.." && pwd)
 stages=("$@")
-[ ${#stages[@]} -gt 0 ] || stages=(sanity lint units integration molecule build)
+[ ${#stages[@]} -gt 0 ] || stages=(sanity lint units integration compat molecule build)
 times=()
 status=0
 total_start=$(date +%s)

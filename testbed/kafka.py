@@ -19,7 +19,7 @@ import uuid
 import base64
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-DEFAULT_VERSION = os.environ.get("KAFKA_VERSION", "4.1.1")
+DEFAULT_VERSION = os.environ.get("KAFKA_VERSION", "4.4.0")
 
 
 def kafka_libs(version=DEFAULT_VERSION):
@@ -29,6 +29,32 @@ def kafka_libs(version=DEFAULT_VERSION):
         check=True, stdout=subprocess.PIPE, text=True,
     )
     return out.stdout.strip().splitlines()[-1]
+
+
+# Kafka CLI tools that moved between versions: either name runs the class the version has.
+MOVED_TOOLS = [("org.apache.kafka.tools.AclCommand", "kafka.admin.AclCommand"),
+               ("org.apache.kafka.tools.ConfigCommand", "kafka.admin.ConfigCommand")]
+_JAR_CLASSES = {}
+
+
+def tool_class(libs, main_class):
+    """``main_class``, or the other name of a moved tool when this libs/ folder has only that."""
+    for names in MOVED_TOOLS:
+        if main_class not in names:
+            continue
+        if libs not in _JAR_CLASSES:
+            import zipfile
+            found = set()
+            for jar in os.listdir(libs):
+                if jar.startswith(("kafka_2.13-", "kafka-tools-")) and jar.endswith(".jar"):
+                    with zipfile.ZipFile(os.path.join(libs, jar)) as archive:
+                        found.update(n[:-6].replace("/", ".") for n in archive.namelist()
+                                     if n.endswith("Command.class"))
+            _JAR_CLASSES[libs] = found
+        for name in names:
+            if name in _JAR_CLASSES[libs]:
+                return name
+    return main_class
 
 
 def free_port():
@@ -41,20 +67,19 @@ def random_cluster_id():
     return base64.urlsafe_b64encode(uuid.uuid4().bytes).decode().rstrip("=")
 
 
+# log4j2 in properties form: the YAML form needs jackson-dataformat-yaml, which Kafka 3.9's jars
+# lack (its tools then print log4j2's own errors into their output).
 LOG4J2 = """\
-Configuration:
-  Appenders:
-    File:
-      name: FILE
-      fileName: "${sys:kafka.logs.dir}/server.log"
-      PatternLayout:
-        pattern: "[%d] %p %m (%c)%n"
-  Loggers:
-    Root:
-      level: INFO
-      AppenderRef:
-        - ref: FILE
+status = error
+appender.file.type = File
+appender.file.name = FILE
+appender.file.fileName = ${sys:kafka.logs.dir}/server.log
+appender.file.layout.type = PatternLayout
+appender.file.layout.pattern = [%d] %p %m (%c)%n
+rootLogger.level = INFO
+rootLogger.appenderRef.file.ref = FILE
 """
+LOG4J2_QUIET = "status = error\nrootLogger.level = ERROR\n"
 
 
 class KafkaNode(object):
@@ -197,7 +222,7 @@ class KafkaCluster(object):
         self.format_args = format_args
         self.racks = racks
         self.heap = heap
-        self.log4j_path = os.path.join(self.workdir, "log4j2.yaml")
+        self.log4j_path = os.path.join(self.workdir, "log4j2.properties")
         self.nodes = [KafkaNode(self, node_id) for node_id in range(1, size + 1)]
 
     @property
@@ -211,7 +236,7 @@ class KafkaCluster(object):
     def java_command(self, main_class, *args):
         return [self.java_bin, "-Xmx256m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
                 "-Dlog4j2.configurationFile=%s" % self.log4j_quiet_path,
-                "-cp", os.path.join(self.libs, "*"), main_class] + list(args)
+                "-cp", os.path.join(self.libs, "*"), tool_class(self.libs, main_class)] + list(args)
 
     def java(self, main_class, *args, **kwargs):
         timeout = kwargs.pop("timeout", 120)
@@ -220,7 +245,7 @@ class KafkaCluster(object):
 
     @property
     def log4j_quiet_path(self):
-        return os.path.join(self.workdir, "log4j2-tools.yaml")
+        return os.path.join(self.workdir, "log4j2-tools.properties")
 
     def tool(self, main_class, *args, **kwargs):
         """Run a Kafka CLI tool against this cluster; raise with its output on failure."""
@@ -236,7 +261,7 @@ class KafkaCluster(object):
         with open(self.log4j_path, "w") as handle:
             handle.write(LOG4J2)
         with open(self.log4j_quiet_path, "w") as handle:
-            handle.write("Configuration:\n  Loggers:\n    Root:\n      level: ERROR\n")
+            handle.write(LOG4J2_QUIET)
         formats = []
         for node in self.nodes:
             node.write_config()
