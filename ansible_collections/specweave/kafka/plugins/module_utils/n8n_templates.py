@@ -116,32 +116,30 @@ def _spec(*extra):
     return spec
 
 
+def _node(name, node_type, version, position, parameters, credentials=None):
+    node = {"name": name, "type": node_type, "typeVersion": version, "position": list(position),
+            "parameters": parameters}
+    if credentials:
+        kind, credential = credentials
+        node["credentials"] = {kind: {"name": credential}}
+    return node
+
+
 def _kafka_trigger(p, name="Kafka Trigger", json_only=False):
     options = {"jsonParseMessage": True}
     if json_only:
         options["onlyMessage"] = True
     if p["from_beginning"]:
         options["fromBeginning"] = True
-    return {
-        "name": name,
-        "type": KAFKA_TRIGGER,
-        "typeVersion": 1.1,
-        "position": [0, 0],
-        "parameters": {"topic": p["topic"], "groupId": p["group_id"], "options": options},
-        "credentials": {"kafka": {"name": p["kafka_credential"]}},
-    }
+    return _node(name, KAFKA_TRIGGER, 1.1, (0, 0),
+                 {"topic": p["topic"], "groupId": p["group_id"], "options": options},
+                 ("kafka", p["kafka_credential"]))
 
 
 def _kafka_producer(p, topic, message, name="Send to Kafka", position=(440, 0)):
-    return {
-        "name": name,
-        "type": KAFKA,
-        "typeVersion": 1,
-        "position": list(position),
-        "parameters": {"topic": topic, "sendInputData": False, "message": message,
-                       "options": {}},
-        "credentials": {"kafka": {"name": p["kafka_credential"]}},
-    }
+    return _node(name, KAFKA, 1, position,
+                 {"topic": topic, "sendInputData": False, "message": message, "options": {}},
+                 ("kafka", p["kafka_credential"]))
 
 
 def _main(*pairs):
@@ -156,113 +154,73 @@ def _main(*pairs):
 SETTINGS = {"executionOrder": "v1"}
 
 
+def _workflow(nodes, connections):
+    return {"nodes": nodes, "connections": connections, "settings": dict(SETTINGS)}
+
+
+def _trigger_then(p, node, json_only=False):
+    """The Kafka trigger feeding ``node``: the shape of most templates."""
+    return _workflow([_kafka_trigger(p, json_only=json_only), node],
+                     _main(("Kafka Trigger", node["name"])))
+
+
+# what a message is, as text, in an n8n expression
+MESSAGE_TEXT = "typeof $json.message === 'string' ? $json.message : JSON.stringify($json.message)"
+
+
 def kafka_to_webhook(p):
-    trigger = _kafka_trigger(p, json_only=True)
-    http = {
-        "name": "Call Webhook",
-        "type": "n8n-nodes-base.httpRequest",
-        "typeVersion": 4.2,
-        "position": [440, 0],
-        "parameters": {
-            "method": p["http_method"],
-            "url": p["webhook_url"],
-            "sendBody": True,
-            "specifyBody": "json",
-            "jsonBody": "={{ JSON.stringify($json) }}",
-            "options": {},
-        },
-    }
-    return {"nodes": [trigger, http], "connections": _main(("Kafka Trigger", "Call Webhook")),
-            "settings": dict(SETTINGS)}
+    return _trigger_then(p, _node("Call Webhook", "n8n-nodes-base.httpRequest", 4.2, (440, 0), {
+        "method": p["http_method"],
+        "url": p["webhook_url"],
+        "sendBody": True,
+        "specifyBody": "json",
+        "jsonBody": "={{ JSON.stringify($json) }}",
+        "options": {},
+    }), json_only=True)
 
 
 def kafka_to_database(p):
-    trigger = _kafka_trigger(p)
     schema, _sep, table = p["table"].rpartition(".")
-    insert = {
-        "name": "Insert Row",
-        "type": "n8n-nodes-base.postgres",
-        "typeVersion": 2.5,
-        "position": [440, 0],
-        "parameters": {
-            "operation": "executeQuery",
-            "query": 'INSERT INTO %s (topic, payload) VALUES ($1, $2)' % ".".join(
-                '"%s"' % part for part in ([schema] if schema else []) + [table]),
-            "options": {
-                "queryReplacement":
-                    "={{ [$json.topic, typeof $json.message === 'string' ? $json.message"
-                    " : JSON.stringify($json.message)] }}",
-            },
-        },
-        "credentials": {"postgres": {"name": p["postgres_credential"]}},
-    }
-    return {"nodes": [trigger, insert], "connections": _main(("Kafka Trigger", "Insert Row")),
-            "settings": dict(SETTINGS)}
+    return _trigger_then(p, _node("Insert Row", "n8n-nodes-base.postgres", 2.5, (440, 0), {
+        "operation": "executeQuery",
+        "query": 'INSERT INTO %s (topic, payload) VALUES ($1, $2)' % ".".join(
+            '"%s"' % part for part in ([schema] if schema else []) + [table]),
+        "options": {"queryReplacement": "={{ [$json.topic, %s] }}" % MESSAGE_TEXT},
+    }, ("postgres", p["postgres_credential"])))
 
 
 def kafka_to_slack(p):
-    trigger = _kafka_trigger(p)
-    slack = {
-        "name": "Post to Slack",
-        "type": "n8n-nodes-base.slack",
-        "typeVersion": 2.2,
-        "position": [440, 0],
-        "parameters": {
-            "select": "channel",
-            "channelId": {"__rl": True, "mode": "name", "value": p["channel"]},
-            "text": p["text"],
-            "otherOptions": {},
-        },
-        "credentials": {"slackApi": {"name": p["slack_credential"]}},
-    }
-    return {"nodes": [trigger, slack], "connections": _main(("Kafka Trigger", "Post to Slack")),
-            "settings": dict(SETTINGS)}
+    return _trigger_then(p, _node("Post to Slack", "n8n-nodes-base.slack", 2.2, (440, 0), {
+        "select": "channel",
+        "channelId": {"__rl": True, "mode": "name", "value": p["channel"]},
+        "text": p["text"],
+        "otherOptions": {},
+    }, ("slackApi", p["slack_credential"])))
 
 
 def webhook_to_kafka(p):
-    webhook = {
-        "name": "Webhook",
-        "type": "n8n-nodes-base.webhook",
-        "typeVersion": 2,
-        "position": [0, 0],
-        "parameters": {"httpMethod": "POST", "path": p["webhook_path"],
-                       "responseMode": "onReceived", "options": {}},
-    }
+    webhook = _node("Webhook", "n8n-nodes-base.webhook", 2, (0, 0), {
+        "httpMethod": "POST", "path": p["webhook_path"], "responseMode": "onReceived",
+        "options": {}})
     producer = _kafka_producer(p, p["topic"], "={{ JSON.stringify($json.body) }}")
-    return {"nodes": [webhook, producer], "connections": _main(("Webhook", "Send to Kafka")),
-            "settings": dict(SETTINGS)}
+    return _workflow([webhook, producer], _main(("Webhook", "Send to Kafka")))
 
 
 def kafka_ai_agent_action(p):
-    trigger = _kafka_trigger(p)
-    agent = {
-        "name": "AI Agent",
-        "type": "@n8n/n8n-nodes-langchain.agent",
-        "typeVersion": 2.2,
-        "position": [440, 0],
-        "parameters": {
-            "promptType": "define",
-            "text": "={{ typeof $json.message === 'string' ? $json.message"
-                    " : JSON.stringify($json.message) }}",
-            "options": {"systemMessage": p["system_prompt"]},
-        },
-    }
-    model = {
-        "name": "OpenAI Chat Model",
-        "type": "@n8n/n8n-nodes-langchain.lmChatOpenAi",
-        "typeVersion": 1,
-        "position": [440, 220],
-        "parameters": {"model": p["model"], "options": {}},
-        "credentials": {"openAiApi": {"name": p["openai_credential"]}},
-    }
+    agent = _node("AI Agent", "@n8n/n8n-nodes-langchain.agent", 2.2, (440, 0), {
+        "promptType": "define",
+        "text": "={{ %s }}" % MESSAGE_TEXT,
+        "options": {"systemMessage": p["system_prompt"]},
+    })
+    model = _node("OpenAI Chat Model", "@n8n/n8n-nodes-langchain.lmChatOpenAi", 1, (440, 220),
+                  {"model": p["model"], "options": {}}, ("openAiApi", p["openai_credential"]))
     producer = _kafka_producer(p, p["output_topic"],
                                "={{ JSON.stringify({ input: $('Kafka Trigger').item.json.message,"
                                " action: $json.output }) }}", position=(880, 0))
     connections = _main(("Kafka Trigger", "AI Agent"), ("AI Agent", "Send to Kafka"))
     connections["OpenAI Chat Model"] = {
         "ai_languageModel": [[{"node": "AI Agent", "type": "ai_languageModel", "index": 0}]]}
-    return {"nodes": [trigger, agent, model, producer], "connections": connections,
-            "settings": dict(SETTINGS)}
+    return _workflow([_kafka_trigger(p), agent, model, producer], connections)
 
 
 TEMPLATES = {
