@@ -26,8 +26,11 @@ EMAIL = {"name": "email", "type": "string"}  # no default: a BACKWARD violation
 
 
 def versions(registry, subject, deleted=False):
+    """The subject's versions; [] only when the registry says it has none (404): any other
+    answer (a 500, an auth error) fails the test instead of reading as "nothing registered"."""
     status, body = registry.request("GET", "/subjects/%s/versions%s"
                                     % (subject, "?deleted=true" if deleted else ""))
+    assert status in (200, 404), (status, body)
     return body if status == 200 else []
 
 

@@ -40,7 +40,9 @@ def run(reg, module, args, auth=True, **kwargs):
 
 
 def versions(reg, subject):
+    """The subject's live versions; [] only when the registry says it has none (404)."""
     status, body = reg.request("GET", "/subjects/%s/versions" % subject)
+    assert status in (200, 404), (status, body)
     return body if status == 200 else []
 
 
