@@ -433,20 +433,6 @@ def prepare_workflow(workflow, name):
 
 
 # -- credentials -----------------------------------------------------------------------------
-def node_credential_refs(nodes):
-    """[(node name, credential type, referenced name or None, referenced id or None)]."""
-    refs = []
-    for node in nodes:
-        for cred_type, ref in sorted((node.get("credentials") or {}).items()):
-            if isinstance(ref, str):
-                refs.append((node.get("name"), cred_type, ref, None))
-            elif isinstance(ref, dict):
-                refs.append((node.get("name"), cred_type, ref.get("name"), ref.get("id")))
-            else:
-                refs.append((node.get("name"), cred_type, None, None))
-    return refs
-
-
 def resolve_credentials(nodes, known):
     """Replace credential references by ``{id, name}``.
 

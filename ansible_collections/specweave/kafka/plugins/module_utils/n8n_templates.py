@@ -29,10 +29,6 @@ class TemplateError(ValueError):
     """A template name or parameter is wrong; the message says how to fix it."""
 
 
-def _str(value):
-    return value if isinstance(value, str) else None
-
-
 # Parameter specs: name -> (required, default, checker(value) -> error text or None, description)
 def _topic_check(value):
     if not isinstance(value, str) or not TOPIC.match(value) or value in (".", ".."):
@@ -264,11 +260,6 @@ TEMPLATES = {
 
 def template_names():
     return sorted(TEMPLATES)
-
-
-def template_parameters(name):
-    """Parameter spec of a template: {param: (required, default, description)}."""
-    return dict((k, (v[0], v[1], v[3])) for k, v in TEMPLATES[name][1].items())
 
 
 def render_template(name, params):
