@@ -132,3 +132,45 @@ def run_playbook_tasks(cluster, tmp_path, tasks, check=False, verbosity=0):
     path = tmp_path / "play.yml"
     path.write_text(json.dumps(play))
     return run_playbook(str(path), check=check, verbosity=verbosity)
+
+
+def issue_server_cert(ca, directory, dns_name):
+    """A server certificate from ``ca`` that names only ``dns_name`` (not 127.0.0.1).
+
+    For the hostname check: a listener on 127.0.0.1 serving it presents a certificate the
+    client trusts (right CA, serverAuth) for another host. Returns (certfile, keyfile).
+    """
+    import datetime
+    import os
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
+
+    os.makedirs(directory, exist_ok=True)
+    key = ec.generate_private_key(ec.SECP256R1())
+    now = datetime.datetime.now(datetime.timezone.utc)
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, dns_name)]))
+        .issuer_name(ca.cert.subject)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - datetime.timedelta(minutes=5))
+        .not_valid_after(now + datetime.timedelta(days=1))
+        .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
+        .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.SERVER_AUTH]), critical=False)
+        .add_extension(x509.SubjectAlternativeName([x509.DNSName(dns_name)]), critical=False)
+        .sign(ca.key, hashes.SHA256())
+    )
+    certfile, keyfile = os.path.join(directory, "server.crt"), os.path.join(directory, "server.key")
+    with open(certfile, "wb") as handle:
+        handle.write(cert.public_bytes(serialization.Encoding.PEM) +
+                     ca.cert.public_bytes(serialization.Encoding.PEM))
+    with open(keyfile, "wb") as handle:
+        handle.write(key.private_bytes(serialization.Encoding.PEM,
+                                       serialization.PrivateFormat.PKCS8,
+                                       serialization.NoEncryption()))
+    os.chmod(keyfile, 0o600)
+    return certfile, keyfile

@@ -4,9 +4,11 @@ The mTLS client certificate has CN=admin, which ssl.principal.mapping.rules maps
 (a super user); a certificate from a foreign CA is refused with a TLS message. Results are read
 back with Kafka's own tools.
 """
+import re
 import uuid
 
-from security_helpers import (TOPIC_COMMAND, acl_list, ok, quota_configs, run, scram_users)
+from security_helpers import (TOPIC_COMMAND, acl_list, issue_server_cert, ok, quota_configs, run,
+                              scram_users)
 
 
 def test_every_module_over_mtls_then_scram_sha_256(secure, tmp_path):
@@ -52,13 +54,73 @@ def test_every_module_over_mtls_then_scram_sha_256(secure, tmp_path):
     assert topic not in secure.admin_tool(TOPIC_COMMAND, "--list")
 
 
-def test_foreign_client_certificate_is_refused(secure, tmp_path):
+def tls_refusal(what, where, fix, openssl):
+    """The module's whole sentence: its own words exactly, OpenSSL's reason (quoted by the
+    module from kafka-python's log) matched by ``openssl``, a regular expression."""
+    return re.compile(re.escape("connecting failed: %s at %s " % (what, where)) +
+                      r"[^(]*\(Bootstrap connection to bootstrap-0 failed: KafkaConnectionError: " +
+                      openssl + r"[^)]*\(_ssl\.c:\d+\)\)\. " + re.escape(fix))
+
+
+def test_tls_refusals_name_their_cause(secure, tmp_path):
+    """Unknown CA, host name mismatch, a foreign or missing client certificate: each ends the
+    task with its own cause and fix, never a generic TLS failure."""
     from testbed.secure import CertificateAuthority
+    from testbed.tls_proxy import MutualTlsProxy
     foreign = CertificateAuthority(str(tmp_path / "foreign-ca"))
-    certfile, keyfile, _ = foreign.issue("admin")
-    conn = dict(secure.module_args(cn="admin"), ssl_certfile=certfile, ssl_keyfile=keyfile,
-                request_timeout_ms=5000)
-    result = run("kafka_info", secure, dict(), conn=conn)
-    assert result.get("failed")
-    assert "Traceback" not in result["msg"]
-    assert "connecting failed" in result["msg"]
+    foreign_cert, foreign_key, _ = foreign.issue("admin")
+    mtls = dict(secure.module_args(cn="admin"), request_timeout_ms=5000)
+    sasl = dict(secure.module_args(), request_timeout_ms=5000)
+    # A TLS listener on 127.0.0.1 relaying to the SASL_SSL listener, serving a certificate of
+    # the cluster's CA for another name: trusted, but not for the address connected to.
+    certfile, keyfile = issue_server_cert(secure.ca, str(tmp_path / "other-host"),
+                                          "kafka.invalid")
+    proxy = MutualTlsProxy("127.0.0.1", secure.nodes[0].port, certfile, keyfile, secure.cafile,
+                           upstream_cafile=secure.cafile).start()
+    # The relay asks for a client certificate; the admin one answers it.
+    relayed = dict(sasl, bootstrap_servers="127.0.0.1:%d" % proxy.port,
+                   ssl_certfile=mtls["ssl_certfile"], ssl_keyfile=mtls["ssl_keyfile"])
+    try:
+        results = dict(
+            foreign_client=run("kafka_info", secure, {}, conn=dict(
+                mtls, ssl_certfile=foreign_cert, ssl_keyfile=foreign_key)),
+            no_client_cert=run("kafka_info", secure, {}, conn=dict(
+                mtls, ssl_certfile=None, ssl_keyfile=None)),
+            unknown_ca=run("kafka_info", secure, {}, conn=dict(sasl, ssl_cafile=foreign.cafile)),
+            hostname=run("kafka_info", secure, dict(gather=["brokers"]), conn=relayed),
+            hostname_unchecked=run("kafka_info", secure, dict(gather=["brokers"]),
+                                   conn=dict(relayed, ssl_check_hostname=False)),
+        )
+    finally:
+        proxy.stop()
+    expected = dict(
+        foreign_client=tls_refusal(
+            "the broker", secure.ssl_bootstrap_servers,
+            "Use a certificate signed by a CA the broker trusts (its ssl.truststore) in "
+            "ssl_certfile and ssl_keyfile.", r"\[SSL: SSLV3_ALERT_CERTIFICATE_UNKNOWN\]"),
+        no_client_cert=tls_refusal(
+            "the listener", secure.ssl_bootstrap_servers,
+            "Set ssl_certfile and ssl_keyfile (or KAFKA_SSL_CERTFILE and KAFKA_SSL_KEYFILE), or "
+            "connect to a SASL_SSL listener.", r"\[SSL: SSLV3_ALERT_BAD_CERTIFICATE\]"),
+        unknown_ca=tls_refusal(
+            "the broker certificate", secure.sasl_bootstrap_servers,
+            "Set ssl_cafile (or KAFKA_SSL_CAFILE) to the CA that signed the broker "
+            "certificates.", r"Handshake failed: \[SSL: CERTIFICATE_VERIFY_FAILED\] certificate "
+            r"verify failed: certificate signature failure"),
+        hostname=tls_refusal(
+            "the broker certificate", relayed["bootstrap_servers"],
+            "Use a bootstrap server name the certificate lists (subjectAltName), or set "
+            "ssl_check_hostname: false.", r"Handshake failed: \[SSL: CERTIFICATE_VERIFY_FAILED\] "
+            r"certificate verify failed: IP address mismatch, certificate is not valid for "
+            r"'127\.0\.0\.1'\."),
+    )
+    for case, pattern in expected.items():
+        result = results[case]
+        assert result.get("failed") is True, (case, result)
+        assert pattern.fullmatch(result["msg"]), (case, result["msg"])
+    # The refusal names the certificate that was refused.
+    assert ("refused the client certificate %s (" % foreign_cert) in results["foreign_client"]["msg"]
+    assert ("is trusted but does not name the address the client connected to"
+            in results["hostname"]["msg"])
+    # The same relay with the host name check off connects: the name was the only problem.
+    assert ok(results["hostname_unchecked"])["broker_ids"] == [1]

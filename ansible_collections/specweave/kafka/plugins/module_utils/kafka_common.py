@@ -18,6 +18,7 @@ import traceback
 
 from ansible.module_utils.basic import env_fallback, missing_required_lib
 from ansible_collections.specweave.kafka.plugins.module_utils import kafka_wire
+from ansible_collections.specweave.kafka.plugins.module_utils.http_client import tls_problem
 from ansible_collections.specweave.kafka.plugins.module_utils.runner import (
     Connection,
     ModuleFailure,
@@ -202,11 +203,43 @@ def _version_text(broker_version):
     return str(broker_version)
 
 
-def describe_error(exc, servers, operation=None, details=None, broker_version=None):
+# OpenSSL's words when the certificate is trusted but names another host or address.
+_HOSTNAME_MISMATCH = "MISMATCH, CERTIFICATE IS NOT VALID FOR"
+
+
+def _tls_failure(what, where, detail, client_cert):
+    """The cause of a failed TLS handshake in words, with its fix; None when not recognised.
+
+    The broker's certificate is untrusted (unknown CA) or names another host, or the broker
+    refused the client certificate (or its absence: an SSL listener with client auth required).
+    """
+    problem = tls_problem(Exception(detail))
+    if problem == "server" and _HOSTNAME_MISMATCH in detail.upper():
+        return ("%s: the broker certificate at %s is trusted but does not name the address the "
+                "client connected to (%s). Use a bootstrap server name the certificate lists "
+                "(subjectAltName), or set ssl_check_hostname: false." % (what, where, detail))
+    if problem == "server":
+        return ("%s: the broker certificate at %s is not trusted (%s). Set ssl_cafile (or "
+                "KAFKA_SSL_CAFILE) to the CA that signed the broker certificates."
+                % (what, where, detail))
+    if problem == "client" and client_cert:
+        return ("%s: the broker at %s refused the client certificate %s (%s). Use a certificate "
+                "signed by a CA the broker trusts (its ssl.truststore) in ssl_certfile and "
+                "ssl_keyfile." % (what, where, client_cert, detail))
+    if problem == "client":
+        return ("%s: the listener at %s requires a client certificate and none was given (%s). "
+                "Set ssl_certfile and ssl_keyfile (or KAFKA_SSL_CERTFILE and KAFKA_SSL_KEYFILE), "
+                "or connect to a SASL_SSL listener." % (what, where, detail))
+    return None
+
+
+def describe_error(exc, servers, operation=None, details=None, broker_version=None,
+                   client_cert=None):
     """One clear sentence for a kafka-python exception: what failed, and how to fix it.
 
     ``details`` are recent warnings of the client library (the cause of a bootstrap timeout is
-    only logged there); ``broker_version`` is the version the client detected, if any.
+    only logged there); ``broker_version`` is the version the client detected, if any;
+    ``client_cert`` the ``ssl_certfile`` used, if any (a refused certificate is named).
     """
     where = ", ".join(servers) if servers else "(no servers)"
     what = "%s failed" % operation if operation else "Kafka request failed"
@@ -245,6 +278,9 @@ def describe_error(exc, servers, operation=None, details=None, broker_version=No
                     "task." % (what, where, named))
         if isinstance(exc, unreachable):
             if kind == "tls":
+                cause = _tls_failure(what, where, last_detail or text, client_cert)
+                if cause:
+                    return cause
                 return ("%s: TLS handshake with %s failed (%s). Check ssl_cafile, the broker "
                         "certificate, ssl_check_hostname, the client certificate (ssl_certfile, "
                         "ssl_keyfile) if the listener requires one, and that security_protocol "
@@ -361,7 +397,8 @@ class KafkaConnection(Connection):
                 # failed login): on a SASL listener that disconnect is a refused login.
                 details.append("the broker closed the connection during SASL authentication")
             raise ModuleFailure(describe_error(outcome["error"], self.servers, "connecting",
-                                               details=details),
+                                               details=details,
+                                               client_cert=self.params.get("ssl_certfile")),
                                 exception=outcome["traceback"])
         self.admin = outcome["admin"]
         return self.admin
@@ -382,7 +419,8 @@ class KafkaConnection(Connection):
 
     def describe(self, exc, step):
         return describe_error(exc, self.servers, step, details=self.warnings.messages,
-                              broker_version=self.broker_version())
+                              broker_version=self.broker_version(),
+                              client_cert=self.params.get("ssl_certfile"))
 
     def close(self, client):
         self.admin = None

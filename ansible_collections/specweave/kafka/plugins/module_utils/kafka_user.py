@@ -100,7 +100,8 @@ def normalize_users(params):
         key = (name, mechanism)
         if key in seen or (name, None) in seen or \
                 (mechanism is None and any(k[0] == name for k in seen)):
-            raise UserValidationError("%s: user %s (%s) is declared twice"
+            raise UserValidationError("%s: user %s (%s) is declared twice; declare each user "
+                                      "and mechanism once"
                                       % (where, name, mechanism or "all mechanisms"))
         seen.add(key)
         entries.append(dict(name=name, mechanism=mechanism, iterations=iterations,

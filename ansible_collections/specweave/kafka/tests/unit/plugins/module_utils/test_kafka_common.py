@@ -163,8 +163,8 @@ SERVERS = ["b1:9092", "b2:9092"]
     (kafka_errors.KafkaTimeoutError("Unable to bootstrap"), "connecting",
      ["Bootstrap connection to bootstrap-0 failed: [SSL: CERTIFICATE_VERIFY_FAILED] "
       "certificate verify failed"], None,
-     ["connecting failed: TLS handshake with b1:9092, b2:9092 failed", "CERTIFICATE_VERIFY",
-      "ssl_cafile"]),
+     ["connecting failed: the broker certificate at b1:9092, b2:9092 is not trusted",
+      "CERTIFICATE_VERIFY", "ssl_cafile"]),
     (kafka_errors.KafkaConnectionError("SSL: WRONG_VERSION_NUMBER"), "connecting", [], None,
      ["TLS handshake with b1:9092, b2:9092 failed"]),
     (kafka_errors.KafkaTimeoutError("Unable to bootstrap"), "connecting",
@@ -205,6 +205,41 @@ def test_describe_error(exc, operation, details, version, expected):
     for part in expected:
         assert part in message, message
     assert "Traceback" not in message
+
+
+TLS_DETAIL = "Bootstrap connection to bootstrap-0 failed: KafkaConnectionError: "
+
+
+@pytest.mark.parametrize("detail, client_cert, expected", [
+    ("Handshake failed: [SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed: "
+     "self-signed certificate in certificate chain (_ssl.c:1006)", None,
+     "connecting failed: the broker certificate at b1:9092, b2:9092 is not trusted (%s"
+     "Handshake failed: [SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed: self-signed "
+     "certificate in certificate chain (_ssl.c:1006)). Set ssl_cafile (or KAFKA_SSL_CAFILE) to "
+     "the CA that signed the broker certificates." % TLS_DETAIL),
+    ("Handshake failed: [SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed: Hostname "
+     "mismatch, certificate is not valid for 'b1'. (_ssl.c:1006)", "/c.crt",
+     "connecting failed: the broker certificate at b1:9092, b2:9092 is trusted but does not "
+     "name the address the client connected to (%sHandshake failed: [SSL: "
+     "CERTIFICATE_VERIFY_FAILED] certificate verify failed: Hostname mismatch, certificate is "
+     "not valid for 'b1'. (_ssl.c:1006)). Use a bootstrap server name the certificate lists "
+     "(subjectAltName), or set ssl_check_hostname: false." % TLS_DETAIL),
+    ("[SSL: SSLV3_ALERT_CERTIFICATE_UNKNOWN] sslv3 alert certificate unknown (_ssl.c:2580)",
+     "/c.crt",
+     "connecting failed: the broker at b1:9092, b2:9092 refused the client certificate /c.crt "
+     "(%s[SSL: SSLV3_ALERT_CERTIFICATE_UNKNOWN] sslv3 alert certificate unknown (_ssl.c:2580))."
+     " Use a certificate signed by a CA the broker trusts (its ssl.truststore) in ssl_certfile "
+     "and ssl_keyfile." % TLS_DETAIL),
+    ("[SSL: SSLV3_ALERT_BAD_CERTIFICATE] sslv3 alert bad certificate (_ssl.c:2580)", None,
+     "connecting failed: the listener at b1:9092, b2:9092 requires a client certificate and "
+     "none was given (%s[SSL: SSLV3_ALERT_BAD_CERTIFICATE] sslv3 alert bad certificate "
+     "(_ssl.c:2580)). Set ssl_certfile and ssl_keyfile (or KAFKA_SSL_CERTFILE and "
+     "KAFKA_SSL_KEYFILE), or connect to a SASL_SSL listener." % TLS_DETAIL),
+])
+def test_tls_handshake_failures_name_their_cause(detail, client_cert, expected):
+    message = describe_error(kafka_errors.KafkaTimeoutError("Unable to bootstrap"), SERVERS,
+                             "connecting", details=[TLS_DETAIL + detail], client_cert=client_cert)
+    assert message == expected
 
 
 def test_describe_error_is_backwards_compatible():
