@@ -1,7 +1,12 @@
 """kafka_quota on a secured broker, every entity kind, read back with Kafka's ConfigCommand."""
+import json
 import uuid
 
 from security_helpers import ok, quota_configs, run
+
+
+def canonical(item):
+    return json.dumps(item, sort_keys=True)
 
 
 def test_quota_lifecycle(secure):
@@ -27,15 +32,23 @@ def test_quota_lifecycle(secure):
         (("--entity-type", "ips", "--entity-name", "127.0.0.9"), dict(connection_creation_rate=5)),
     ]
 
+    labels = ["user=" + user, "client-id=" + client, "client-id=%s,user=%s" % (client, user),
+              "user=<default>", "ip=<default>", "ip=127.0.0.9"]
     check = ok(run("kafka_quota", secure, dict(quotas=quotas), check=True))
-    assert check["changed"] and len(check["changes"]) == 6
-    assert quota_configs(secure, *reads[0][0]) == {}                  # check mode: no change
+    # Check mode reports every entity with every key, and the broker still has none of them.
+    assert check["changed"] and check["changes"] == dict(
+        (label, q["quotas"]) for label, q in zip(labels, quotas))
+    assert check["diff"]["before"] == []
+    assert sorted(map(canonical, check["diff"]["after"])) == sorted(map(canonical, quotas))
+    for entity_args, _expected in reads:
+        assert quota_configs(secure, *entity_args) == {}, entity_args  # check mode: no change
 
     applied = ok(run("kafka_quota", secure, dict(quotas=quotas)))
-    assert applied["changed"] and applied["changes"] == check["changes"]
+    # The real run does what check mode reported, and the broker shows exactly that.
+    for key in ("changed", "changes", "quotas", "diff"):
+        assert applied[key] == check[key], key
     for entity_args, expected in reads:
         assert quota_configs(secure, *entity_args) == expected, entity_args
-    assert len(applied["diff"]["after"]) == 6
 
     assert not ok(run("kafka_quota", secure, dict(quotas=quotas)))["changed"]
 
