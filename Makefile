@@ -10,12 +10,15 @@ export ANSIBLE_COLLECTIONS_SCAN_SYS_PATH := true
 export PATH := $(BIN):$(PATH)
 PYTEST_ARGS ?=
 
-.PHONY: setup dev dev-down test sanity lint units integration compat molecule build bench clean
+.PHONY: setup prefetch dev dev-down test sanity lint units integration compat molecule build bench clean
 
 PREFLIGHT ?= test
 setup:
 	@bash scripts/preflight.sh $(PREFLIGHT)
 	@bash scripts/bootstrap.sh
+
+prefetch: setup
+	@bash scripts/prefetch.sh
 
 dev: PREFLIGHT = dev
 dev: setup
@@ -24,7 +27,7 @@ dev: setup
 dev-down:
 	@bash scripts/dev-env.sh down
 
-test: setup
+test:
 	@bash scripts/test.sh
 
 sanity: setup

@@ -3,8 +3,11 @@
 # ACLs, cluster info and the wire adapter's fast paths) against the older Kafka versions users
 # still run; the whole integration suite runs against the default (latest 4.x) version.
 # Usage: scripts/compat.sh [VERSION ...]   (default: $KAFKA_COMPAT_VERSIONS or "3.9.1 4.1.1")
+#        scripts/compat.sh --prefetch      only resolves those versions' jars (scripts/prefetch.sh)
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/.." && pwd)
+prefetch=false
+if [ "${1:-}" = --prefetch ]; then prefetch=true; shift; fi
 versions=("$@")
 [ ${#versions[@]} -gt 0 ] || read -r -a versions <<< "${KAFKA_COMPAT_VERSIONS:-3.9.1 4.1.1}"
 tests=(
@@ -16,6 +19,10 @@ tests=(
   tests/integration/kafka/test_kafka_info.py::test_consumer_group_lag_matches_consumer_group_command
   tests/integration/security/test_acl_enforcement.py::test_acl_lifecycle_and_enforcement
 )
+if $prefetch; then
+  for version in "${versions[@]}"; do "$repo/scripts/kafka-libs.sh" "$version" >/dev/null; done
+  exit 0
+fi
 cd "$repo"
 for version in "${versions[@]}"; do
   start=$(date +%s)

@@ -7,8 +7,10 @@ and returns the module result as a dict (``failed``/``changed``/... as Ansible r
 """
 import json
 import os
+import resource
 import subprocess
 import sys
+import time
 
 from testbed.kafka import REPO
 
@@ -65,6 +67,20 @@ def _parse(proc):
     return json.loads(proc.stdout[start:])
 
 
+def _cpu():
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def _timed(kind, name, started, cpu_started):
+    """With SPECWEAVE_TIMING=<file>, append one line per Ansible run: wall seconds, CPU seconds
+    of the Ansible process tree, kind, name (where the suite's time goes)."""
+    path = os.environ.get("SPECWEAVE_TIMING")
+    if path:
+        with open(path, "a") as handle:
+            handle.write("%.3f\t%.3f\t%s\t%s\n" % (time.time() - started, _cpu() - cpu_started, kind, name))
+
+
 def run_module(module, args, check=False, diff=False, env=None, verbosity=0, timeout=600):
     """Run one module on localhost; return its result dict (plus ``_run`` with the raw output)."""
     name = module if "." in module else "specweave.kafka." + module
@@ -76,8 +92,10 @@ def run_module(module, args, check=False, diff=False, env=None, verbosity=0, tim
         cmd.append("--diff")
     if verbosity:
         cmd.append("-" + "v" * verbosity)
+    started, cpu_started = time.time(), _cpu()
     proc = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                           env=ansible_env(env), timeout=timeout, stdin=subprocess.DEVNULL)
+    _timed("module", name, started, cpu_started)
     run = AnsibleRun(proc, _parse(proc))
     results = run.task_results()
     if not results:
@@ -103,6 +121,8 @@ def run_playbook(playbook, extra_vars=None, inventory="localhost,", check=False,
     if inventory == "localhost,":
         cmd += ["-c", "local"]
     extra_env = dict(env or {})
+    started, cpu_started = time.time(), _cpu()
     proc = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                           env=ansible_env(extra_env), timeout=timeout, stdin=subprocess.DEVNULL)
+    _timed("playbook", os.path.basename(playbook), started, cpu_started)
     return AnsibleRun(proc, _parse(proc))

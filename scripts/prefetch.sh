@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Downloads and builds, one after the other, everything the test stages fetch on first use, so that
+# stages running side by side (scripts/test.sh) only ever read the caches. Every step is cached and
+# idempotent (each script skips what is already complete); on a warm machine this takes seconds.
+#   Kafka jars of the default version and of the compat matrix, the Kafka archive the role tests
+#   install, n8n (npm), PostgreSQL (Debian), Apicurio Registry (Maven Central) and, when
+#   ../shared/reference is absent, the published API documents (testbed/reference.py).
+# The molecule stage prepares its own node image and archives (scripts/molecule.sh), in its lane.
+set -euo pipefail
+repo=$(cd "$(dirname "$0")/.." && pwd)
+step() {
+  local start=$SECONDS
+  "$@" >/dev/null
+  echo "prefetch: $(basename "$1")${2:+ ${*:2}} ready ($((SECONDS - start)) s)"
+}
+step "$repo/scripts/kafka-libs.sh"
+step "$repo/scripts/compat.sh" --prefetch
+step "$repo/scripts/kafka-archive.sh"
+step "$repo/scripts/n8n-install.sh"
+step "$repo/scripts/n8n-postgres-install.sh"
+step "$repo/scripts/apicurio.sh"
+(cd "$repo" && step "$repo/.venv/bin/python" -m testbed.reference)
