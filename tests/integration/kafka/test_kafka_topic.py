@@ -21,27 +21,52 @@ def kt(cluster, args, check=False, diff=True):
     return run_module("kafka_topic", args, check=check, diff=diff)
 
 
-def describe(cluster, prefix):
-    """{topic: {partitions, rf, config {k: v}, replicas {p: [ids]}}} for topics under prefix."""
+def describe(cluster, prefix, configs=True):
+    """{topic: {partitions, rf, config {k: v}, replicas {p: [ids]}}} for topics under prefix
+    (without ``config`` when ``configs`` is false: one JVM less for tests of placement).
+
+    ``config`` holds exactly the topic's own overrides, read with ConfigCommand: TopicCommand
+    also lists values inherited from the cluster (KRaft 4 sets min.insync.replicas as a
+    cluster-wide dynamic default, listed on every topic), which a topic override of the same
+    value cannot be told apart from.
+    """
     out = cluster.tool(TOPIC_COMMAND, "--bootstrap-server", cluster.bootstrap_servers,
                        "--describe", "--if-exists", "--topic", re.escape(prefix) + ".*")
     topics = {}
     for line in out.splitlines():
         fields = dict(re.findall(r"(\w+): ?(\S*)", line))
         if "PartitionCount" in fields:
-            configs = line.split("Configs:", 1)[1].strip() if "Configs:" in line else ""
             topics[fields["Topic"]] = dict(
                 partitions=int(fields["PartitionCount"]), rf=int(fields["ReplicationFactor"]),
-                config=dict(kv.split("=", 1) for kv in re.split(r",(?=[a-z][a-z0-9.]*=)", configs)
-                            if "=" in kv),
                 replicas={})
-            # KRaft 4 sets a cluster-wide dynamic default that TopicCommand lists on every topic
-            if topics[fields["Topic"]]["config"].get("min.insync.replicas") == "1":
-                del topics[fields["Topic"]]["config"]["min.insync.replicas"]
+            if configs:
+                topics[fields["Topic"]]["config"] = {}
         elif "Partition" in fields and fields.get("Topic") in topics:
             topics[fields["Topic"]]["replicas"][int(fields["Partition"])] = [
                 int(b) for b in fields["Replicas"].split(",")]
+    if topics and configs:
+        for name, config in topic_overrides(cluster).items():
+            if name in topics:
+                topics[name]["config"] = config
     return topics
+
+
+def topic_overrides(cluster):
+    """{topic: {key: value}} of every topic's own configs (ConfigCommand, one run for all)."""
+    out = cluster.tool(CONFIG_COMMAND, "--bootstrap-server", cluster.bootstrap_servers,
+                       "--describe", "--entity-type", "topics")
+    overrides, topic = {}, None
+    for line in out.splitlines():
+        head = re.match(r"Dynamic configs for topic (\S+) are:$", line)
+        if head:
+            topic = head.group(1)
+            overrides[topic] = {}
+            continue
+        entry = re.match(r"\s+([a-z0-9.]+)=(.*) sensitive=(?:true|false) synonyms=\{"
+                         r"DYNAMIC_TOPIC_CONFIG:", line)
+        if entry and topic is not None:
+            overrides[topic][entry.group(1)] = entry.group(2)
+    return overrides
 
 
 def unique(prefix):
@@ -59,7 +84,7 @@ def test_lifecycle(kafka):
     spec = dict(topics=[
         dict(name=a, partitions=3, config={"retention.ms": "7d", "cleanup.policy": ["delete", "compact"],
                                           "preallocate": "yes", "max.message.bytes": "2MiB"}),
-        dict(name=b, config={"min.cleanable.dirty.ratio": 0.25})])
+        dict(name=b, config={"min.cleanable.dirty.ratio": 0.25, "min.insync.replicas": 1})])
 
     # check mode predicts, the broker is untouched
     result = assert_ok(kt(kafka, spec, check=True))
@@ -75,13 +100,14 @@ def test_lifecycle(kafka):
     assert state[a]["partitions"] == 3 and state[b]["partitions"] == 1
     assert state[a]["config"] == {"retention.ms": "604800000", "cleanup.policy": "compact,delete",
                                   "preallocate": "true", "max.message.bytes": "2097152"}
-    assert state[b]["config"] == {"min.cleanable.dirty.ratio": "0.25"}
+    # an override equal to the cluster-wide default is still the topic's own
+    assert state[b]["config"] == {"min.cleanable.dirty.ratio": "0.25", "min.insync.replicas": "1"}
 
     # re-run (values written differently on purpose) reports no change
     same = dict(topics=[
         dict(name=a, partitions=3, config={"retention.ms": 604800000, "cleanup.policy": "compact,delete",
                                           "preallocate": True, "max.message.bytes": 2097152}),
-        dict(name=b, config={"min.cleanable.dirty.ratio": "0.250"})])
+        dict(name=b, config={"min.cleanable.dirty.ratio": "0.250", "min.insync.replicas": "1"})])
     result = assert_ok(kt(kafka, same))
     assert not result["changed"] and sorted(result["unchanged"]) == sorted([a, b])
     assert result["diff"] == {"before": {}, "after": {}}
@@ -101,6 +127,7 @@ def test_lifecycle(kafka):
     assert "config retention.ms: 604800000 -> 86400000" in changes[a]
     assert "config preallocate: true -> (default)" in changes[a]
     assert any("segment.ms" in c for c in changes[b])
+    assert any("min.insync.replicas" in c for c in changes[b])
     assert any("cleanup.policy" in c for c in changes[a])  # undeclared now, reset too
     assert result["diff"]["before"][a]["partitions"] == 3
     assert result["diff"]["after"][a]["partitions"] == 5
@@ -119,7 +146,7 @@ def test_lifecycle(kafka):
     gone = dict(state="absent", topics=[dict(name=a), dict(name=b)])
     result = assert_ok(kt(kafka, gone, check=True))
     assert result["changed"] and sorted(result["deleted"]) == sorted([a, b])
-    assert len(describe(kafka, p)) == 2
+    assert len(describe(kafka, p, configs=False)) == 2
     result = assert_ok(kt(kafka, gone))
     assert sorted(result["deleted"]) == sorted([a, b])
     assert describe(kafka, p) == {}
@@ -130,17 +157,17 @@ def test_replication_factor_change(kafka3):
     p = unique("it.rf.")
     name = p + "payments"
     assert_ok(kt(kafka3, dict(name=name, partitions=6, replication_factor=1)))
-    before = describe(kafka3, p)[name]["replicas"]
+    before = describe(kafka3, p, configs=False)[name]["replicas"]
     assert all(len(r) == 1 for r in before.values())
 
     result = assert_ok(kt(kafka3, dict(name=name, replication_factor=3), check=True))
     assert result["changed"] and result["updated"] == [name]
     planned = result["diff"]["after"][name]["replicas"]
-    assert describe(kafka3, p)[name]["replicas"] == before
+    assert describe(kafka3, p, configs=False)[name]["replicas"] == before
 
     result = assert_ok(kt(kafka3, dict(name=name, replication_factor=3, reassignment_timeout=120)))
     assert result["reassignment"]["completed"] == 6 and result["reassignment"]["pending"] == []
-    after = describe(kafka3, p)[name]["replicas"]
+    after = describe(kafka3, p, configs=False)[name]["replicas"]
     for partition, replicas in after.items():
         assert sorted(replicas) == [1, 2, 3]
         assert replicas[0] == before[partition][0], "preferred leader kept"
@@ -150,7 +177,7 @@ def test_replication_factor_change(kafka3):
     # shrink to 2 with partitions growing in the same task: new partitions get RF 2 directly
     result = assert_ok(kt(kafka3, dict(name=name, partitions=8, replication_factor=2)))
     assert result["changed"]
-    shrunk = describe(kafka3, p)[name]
+    shrunk = describe(kafka3, p, configs=False)[name]
     assert shrunk["partitions"] == 8
     assert all(len(set(r)) == 2 for r in shrunk["replicas"].values()), shrunk
     for partition in range(6):
@@ -161,7 +188,7 @@ def test_replication_factor_change(kafka3):
             counts[broker] = counts.get(broker, 0) + 1
     assert max(counts.values()) - min(counts.values()) <= 1, counts
     assert_ok(kt(kafka3, dict(name=name, state="absent")))
-    assert describe(kafka3, p) == {}
+    assert describe(kafka3, p, configs=False) == {}
 
 
 def test_exclusive_mode(kafka):
@@ -172,10 +199,10 @@ def test_exclusive_mode(kafka):
                 undeclared_scope=dict(prefix=p + "shop."))
     result = assert_ok(kt(kafka, spec, check=True))
     assert result["deleted"] == [drop] and result["unchanged"] == [keep]
-    assert len(describe(kafka, p)) == 3
+    assert len(describe(kafka, p, configs=False)) == 3
     result = assert_ok(kt(kafka, spec))
     assert result["deleted"] == [drop]
-    assert sorted(describe(kafka, p)) == sorted([keep, outside])
+    assert sorted(describe(kafka, p, configs=False)) == sorted([keep, outside])
     assert not assert_ok(kt(kafka, spec))["changed"]
     assert_ok(kt(kafka, dict(state="absent", topics=[dict(name=keep), dict(name=outside)])))
 
@@ -249,14 +276,14 @@ def test_broker_refusal_of_part_of_a_batch(kafka):
     assert "The broker refused the changes, nothing was changed" in refused["msg"], refused["msg"]
     assert "topic %r cannot be created: InvalidConfigurationError" % (p + "bad") \
         in refused["msg"], refused["msg"]
-    assert describe(kafka, p) == {}
+    assert describe(kafka, p, configs=False) == {}
 
     partial = kt(kafka, dict(topics=batch, broker_dry_run=False))
     assert partial.get("failed") is True and "1 topic(s) failed" in partial["msg"], partial
     assert sorted(partial["created"]) == [p + "good1", p + "good2"], partial
     assert list(partial["failed_topics"]) == [p + "bad"], partial
     assert "InvalidConfigurationError" in partial["failed_topics"][p + "bad"], partial
-    described = describe(kafka, p)             # one TopicCommand run for both checks
+    described = describe(kafka, p, configs=False)  # one TopicCommand run for both checks
     assert sorted(described) == [p + "good1", p + "good2"]
     assert described[p + "good1"]["partitions"] == 2
     assert_ok(kt(kafka, dict(topics=[dict(name=p + "good1", state="absent"),
