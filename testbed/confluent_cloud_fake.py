@@ -4,18 +4,42 @@ Confluent Cloud has no emulator. ``ConfluentCloudFake`` serves the endpoints the
 modules use (org v2 environments, cmk v2 clusters, iam v2 service accounts, iam v2 api-keys) on
 127.0.0.1 and a free port, and validates EVERY request it receives and EVERY response it sends
 against the official OpenAPI documents in ``../shared/reference/confluent-cloud-openapi/`` with
-``openapi-core``. A request that does not match the spec is answered 400 and recorded in
-``violations``; a response of the fake that does not match is recorded too, so a test that asserts
-``fake.violations == []`` fails on any contract drift on either side.
+``openapi-core``, made strict (``strict_spec``): an object's properties are the ones the spec
+lists (unknown properties are rejected, in requests and in the fake's own responses), the
+``x-extensible-enum`` values (phase, cloud, availability, ...) are enforced as enums, and every
+request must carry an ``Authorization`` header (Basic for API keys, Bearer for OAuth tokens), on
+every endpoint. A request that does not match the spec is answered 400 (401 without
+credentials) and recorded in ``violations``; a response of the fake that does not match is
+recorded too, so a test that asserts ``fake.violations == []`` fails on any contract drift on
+either side.
 
-Behaviour modelled on the documented API: clusters are PROVISIONING for ``provisioning_polls``
-reads before PROVISIONED; lists are paginated with ``metadata.next`` page tokens (the page size is
-capped at ``page_size_cap`` so small data sets span several pages); service account names are
-unique (409); a cluster cannot be patched while it is provisioning (409) nor deleted while its
-deletion protection is on (409); deleting an environment deletes its clusters. ``inject()`` queues
-faults such as 429 with Retry-After or 503.
+Behaviour modelled on the documented API and on how the service behaves (each delay counts
+reads - "polls" - of the object, so tests stay fast and deterministic; all are constructor
+arguments):
+
+- clusters are PROVISIONING for ``provisioning_polls`` reads before PROVISIONED, or FAILED when
+  their display name is in ``failing_clusters``;
+- deletion is asynchronous: a deleted cluster answers 204 at once but stays readable and listed,
+  with ``metadata.deleted_at`` set (the spec's "will be deleted" time), for ``deletion_polls``
+  reads; a second DELETE meanwhile is accepted and changes nothing;
+- a Dedicated cluster's CKU change (PATCH ``spec.config.cku``) is applied at once to the spec
+  and reaches ``status.cku`` after ``resize_polls`` reads; another config change meanwhile is a
+  409;
+- lists are eventually consistent: a new environment, cluster, service account or API key is
+  missing from the first ``list_lag_polls`` list requests that would include it (a read by id
+  finds it at once);
+- credentials: the fake's own Cloud API key (``api_key``/``api_secret``) may do everything;
+  ``add_credentials`` adds others, read-only or without any role (HTTP 403); a Cloud API key
+  created through the API authenticates only after ``key_ready_polls`` requests made with it
+  were refused with 401 (it has no role binding: 403 once it authenticates);
+- lists are paginated with ``metadata.next`` page tokens (the page size is capped at
+  ``page_size_cap`` so small data sets span several pages); service account names are unique
+  (409); a cluster cannot be patched while it is provisioning (409) nor deleted while its
+  deletion protection is on (409); deleting an environment deletes its clusters. ``inject()``
+  queues faults such as 429 with Retry-After or 503.
 """
 import base64
+import copy
 import json
 import os
 import random
@@ -33,6 +57,15 @@ SPEC_DIR_ENV = "SPECWEAVE_CONFLUENT_OPENAPI_DIR"
 PUBLIC_HOST = "https://api.confluent.cloud"
 SPEC_FILES = {"cmk": "cmk-v2.yaml", "org": "org-v2.yaml", "iam": "iam-v2.yaml",
               "apikeys": "apikeys-v2.yaml"}
+
+
+def cluster_module_args(env, **extra):
+    """confluent_cluster arguments of a small test cluster in ``env`` that the fake polls fast."""
+    args = dict(name="orders", environment=env, cluster_type="Basic", cloud="AWS",
+                region="us-east-1", availability="SINGLE_ZONE", wait_interval=0.02,
+                wait_timeout=30)
+    args.update(extra)
+    return args
 
 
 def spec_dir():
@@ -60,8 +93,113 @@ def spec_key(path):
     return None
 
 
+def _local_ref(spec, node):
+    """The schema a local ``$ref`` points at (the node itself when it has none)."""
+    while isinstance(node, dict) and "$ref" in node:
+        ref = node["$ref"]
+        if not ref.startswith("#/"):
+            raise ValueError("only local $refs are expected in these specs: %s" % ref)
+        target = spec
+        for part in ref[2:].split("/"):
+            target = target[part.replace("~1", "/").replace("~0", "~")]
+        node = target
+    return node
+
+
+def _merge_schemas(spec, left, right):
+    """``left`` and ``right`` (object schemas) as one: properties merged recursively,
+    ``required`` united, other keys from ``left`` first."""
+    left = copy.deepcopy(_local_ref(spec, left))
+    right = copy.deepcopy(_local_ref(spec, right))
+    if "allOf" in left:
+        left = _merge_all_of(spec, left)
+    if "allOf" in right:
+        right = _merge_all_of(spec, right)
+    merged = dict(left)
+    for key, value in right.items():
+        if key == "properties":
+            props = dict(merged.get("properties") or {})
+            for name, schema in value.items():
+                props[name] = _merge_schemas(spec, props[name], schema) if name in props \
+                    else schema
+            merged["properties"] = props
+        elif key == "required":
+            merged["required"] = sorted(set(merged.get("required", [])) | set(value))
+        else:
+            merged.setdefault(key, value)
+    return merged
+
+
+def _merge_all_of(spec, node):
+    """One schema equivalent to ``allOf`` of object schemas (properties and required merged).
+
+    Needed before closing objects: ``additionalProperties: false`` on each part of an ``allOf``
+    would reject the properties the other parts declare.
+    """
+    merged = {}
+    for part in node["allOf"]:
+        merged = _merge_schemas(spec, merged, part)
+    for key, value in node.items():
+        if key != "allOf":
+            merged[key] = value
+    return merged
+
+
+def strict_spec(spec):
+    """A copy of an OpenAPI document that a validator applies strictly.
+
+    - every schema that lists ``properties`` and says nothing of ``additionalProperties`` gets
+      ``additionalProperties: false`` (``allOf`` compositions are merged first): an unknown
+      property is an error in a request and in a response;
+    - ``x-extensible-enum`` becomes ``enum``: a phase, cloud or availability outside the
+      documented values is an error (a server may add values one day; the fake may not).
+    """
+    spec = copy.deepcopy(spec)
+
+    def walk(node):
+        if isinstance(node, list):
+            for item in node:
+                walk(item)
+            return
+        if not isinstance(node, dict):
+            return
+        if "allOf" in node:
+            merged = _merge_all_of(spec, node)
+            node.clear()
+            node.update(merged)
+        if "x-extensible-enum" in node and "enum" not in node:
+            node["enum"] = list(node["x-extensible-enum"])
+        if isinstance(node.get("properties"), dict) and "additionalProperties" not in node:
+            node["additionalProperties"] = False
+        for key, value in list(node.items()):
+            if key not in ("example", "examples"):
+                walk(value)
+
+    walk(spec)
+    return spec
+
+
+AUTH_SCHEMES = ("Basic ", "Bearer ")
+
+
+def authorization_problem(headers):
+    """Why a request's credentials break the contract (None when they do not).
+
+    Every endpoint of these specs declares security: a Cloud API key over HTTP Basic, or an
+    OAuth token (Bearer). openapi-core cannot check an oauth2 alternative, so a request
+    without any ``Authorization`` header would pass it: checked here instead.
+    """
+    value = headers.get("Authorization") or headers.get("authorization") or ""
+    if not value:
+        return "no Authorization header (every endpoint requires a Cloud API key or a token)"
+    if not value.startswith(AUTH_SCHEMES):
+        return "Authorization header is neither Basic nor Bearer"
+    return None
+
+
 class ContractValidator(object):
-    """openapi-core validation of requests and responses against the Confluent Cloud specs."""
+    """openapi-core validation of requests and responses against the Confluent Cloud specs,
+    made strict by ``strict_spec`` and ``authorization_problem``."""
 
     _cache = {}
     _lock = threading.Lock()
@@ -77,7 +215,8 @@ class ContractValidator(object):
             if path not in self._cache:
                 with open(path) as handle:
                     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-                    self._cache[path] = OpenAPI.from_dict(yaml.load(handle, Loader=loader))
+                    self._cache[path] = OpenAPI.from_dict(
+                        strict_spec(yaml.load(handle, Loader=loader)))
             return self._cache[path]
 
     @staticmethod
@@ -93,11 +232,16 @@ class ContractValidator(object):
         key = spec_key(path)
         if key is None:
             return ["%s %s: no Confluent Cloud spec covers this path" % (method, path)]
+        problems = []
+        auth = authorization_problem(headers)
+        if auth:
+            problems.append("%s %s request: %s" % (method, path, auth))
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             result = self.spec(key).unmarshal_request(
                 self._request(method, path, query, headers, body))
-        return ["%s %s request: %s" % (method, path, _explain(error)) for error in result.errors]
+        return problems + ["%s %s request: %s" % (method, path, _explain(error))
+                           for error in result.errors]
 
     def validate_response(self, method, path, query, headers, body, status, resp_headers,
                           resp_body):
@@ -148,11 +292,23 @@ class ApiError(Exception):
 
 class ConfluentCloudFake(object):
     def __init__(self, api_key="CCFAKEKEY0000001", api_secret="fake-cloud-secret",
-                 page_size_cap=2, provisioning_polls=2, validate=True):
+                 page_size_cap=2, provisioning_polls=2, deletion_polls=2, resize_polls=2,
+                 list_lag_polls=1, key_ready_polls=2, validate=True):
         self.api_key = api_key
         self.api_secret = api_secret
         self.page_size_cap = page_size_cap
         self.provisioning_polls = provisioning_polls
+        self.deletion_polls = deletion_polls
+        self.resize_polls = resize_polls
+        self.list_lag_polls = list_lag_polls
+        self.key_ready_polls = key_ready_polls
+        #: display names of clusters whose provisioning ends FAILED
+        self.failing_clusters = set()
+        #: {key: dict(secret, role, refusals_left)}; role "admin", "viewer" or None (no role)
+        self.credentials = {api_key: dict(secret=api_secret, role="admin", refusals_left=0)}
+        self._unlisted = {}  # {object id: list requests that still miss it}
+        self._deleting = {}  # {cluster id: reads before it is gone}
+        self._resizing = {}  # {cluster id: reads before status.cku reaches spec.config.cku}
         self.validator = ContractValidator() if validate else None
         self.lock = threading.RLock()
         self.violations = []
@@ -204,6 +360,15 @@ class ConfluentCloudFake(object):
             self.faults.append(dict(method=method.upper(), prefix=path_prefix, status=status,
                                     headers=headers or {}, detail=detail, left=times))
 
+    def add_credentials(self, key, secret, role=None):
+        """Another Cloud API key: role ``admin``, ``viewer`` (reads only) or None (403 always)."""
+        with self.lock:
+            self.credentials[key] = dict(secret=secret, role=role, refusals_left=0)
+
+    def deleting(self, cluster_id):
+        """True while a deleted cluster is still visible."""
+        return cluster_id in self._deleting
+
     def requests_to(self, method, path_prefix):
         return [entry for entry in self.log
                 if entry["method"] == method and entry["path"].startswith(path_prefix)]
@@ -211,7 +376,9 @@ class ConfluentCloudFake(object):
     def add_environment(self, name):
         """Create an environment directly in the fake's state (test set-up); returns its id."""
         with self.lock:
-            return self._environments("POST", None, {}, [], {"display_name": name})[1]["id"]
+            env_id = self._environments("POST", None, {}, [], {"display_name": name})[1]["id"]
+            self._unlisted.pop(env_id, None)  # set-up: listed at once
+            return env_id
 
     def remove_environment(self, env_id):
         with self.lock:
@@ -265,6 +432,10 @@ class ConfluentCloudFake(object):
                     self.violations.extend(problems)
                 status, out_headers, payload = 400, {}, _failure(400, "; ".join(problems),
                                                                  "contract_violation")
+                if authorization_problem(headers):  # what the service answers without a key
+                    status, out_headers, payload = 401, {
+                        "WWW-Authenticate": 'Basic realm="Confluent Cloud"'}, _failure(
+                            401, "; ".join(problems), "unauthenticated")
                 entry["status"] = status
                 return status, out_headers, json.dumps(payload).encode()
         status, out_headers, payload = self._serve(method, path, query, headers, body)
@@ -280,9 +451,13 @@ class ConfluentCloudFake(object):
         return status, out_headers, raw
 
     def _serve(self, method, path, query, headers, body):
-        if not self._authorized(headers):
+        with self.lock:
+            role = self._authenticate(headers)
+        if role is False:
             return 401, {"WWW-Authenticate": 'Basic realm="Confluent Cloud"'}, _failure(
                 401, "Invalid API Key", "unauthenticated")
+        if role is None or (role == "viewer" and method != "GET"):
+            return 403, {}, _failure(403, "Forbidden Access", "forbidden")
         with self.lock:
             for fault in self.faults:
                 if fault["left"] > 0 and fault["method"] == method and \
@@ -299,7 +474,12 @@ class ConfluentCloudFake(object):
             except ApiError as exc:
                 return exc.status, exc.headers, _failure(exc.status, exc.detail)
 
-    def _authorized(self, headers):
+    def _authenticate(self, headers):
+        """The role of the request's key (None: no role), or False when it is not accepted.
+
+        A key created through the API is refused (401) for its first ``key_ready_polls``
+        requests: Confluent Cloud takes a while to spread a new key.
+        """
         value = headers.get("Authorization") or headers.get("authorization") or ""
         if not value.startswith("Basic "):
             return False
@@ -307,7 +487,13 @@ class ConfluentCloudFake(object):
             user, _, password = base64.b64decode(value[6:]).decode().partition(":")
         except ValueError:
             return False
-        return user == self.api_key and password == self.api_secret
+        known = self.credentials.get(user)
+        if known is None or known["secret"] != password:
+            return False
+        if known["refusals_left"] > 0:
+            known["refusals_left"] -= 1
+            return False
+        return known["role"]
 
     def _route(self, method, path, q, query_pairs, data):
         parts = path.strip("/").split("/")
@@ -324,6 +510,11 @@ class ConfluentCloudFake(object):
         return table(method, obj_id, q, query_pairs, data)
 
     def _page(self, path, kind, api_version, items, q):
+        hidden = set(item["id"] for item in items if self._unlisted.get(item["id"], 0) > 0)
+        if not q.get("page_token"):  # a new list request: the objects it misses come closer
+            for obj_id in hidden:
+                self._unlisted[obj_id] -= 1
+        items = [item for item in items if item["id"] not in hidden]
         size = min(int(q.get("page_size") or 10), self.page_size_cap)
         start = 0
         if q.get("page_token"):
@@ -356,6 +547,7 @@ class ConfluentCloudFake(object):
                        "%s/%s" % (path, env_id),
                        "crn://confluent.cloud/organization=0f2b3d4e/environment=%s" % env_id)}
             self.environments[env_id] = env
+            self._unlisted[env_id] = self.list_lag_polls
             return 201, env
         env = self.environments.get(obj_id)
         if env is None:
@@ -383,13 +575,33 @@ class ConfluentCloudFake(object):
     # ---- clusters ---------------------------------------------------------------------
 
     def _tick(self, cluster):
-        left = self._polls_left.get(cluster["id"], 0)
+        """One read of ``cluster``: provisioning, resizing and deletion move on.
+
+        Returns False when the cluster is gone (its deletion finished with this read).
+        """
+        cluster_id = cluster["id"]
+        if cluster_id in self._deleting:
+            if self._deleting[cluster_id] <= 0:
+                del self._deleting[cluster_id]
+                self.clusters.pop(cluster_id, None)
+                return False
+            self._deleting[cluster_id] -= 1
+        left = self._polls_left.get(cluster_id, 0)
         if cluster["status"]["phase"] == "PROVISIONING":
-            if left <= 0:
+            if left > 0:
+                self._polls_left[cluster_id] = left - 1
+            elif cluster["spec"]["display_name"] in self.failing_clusters:
+                cluster["status"]["phase"] = "FAILED"
+            else:
                 cluster["status"]["phase"] = "PROVISIONED"
                 self._cluster_endpoints(cluster)
+        if cluster_id in self._resizing:
+            if self._resizing[cluster_id] <= 0:
+                del self._resizing[cluster_id]
+                cluster["status"]["cku"] = cluster["spec"]["config"]["cku"]
             else:
-                self._polls_left[cluster["id"]] = left - 1
+                self._resizing[cluster_id] -= 1
+        return True
 
     def _clusters(self, method, obj_id, q, pairs, data):
         path = "/cmk/v2/clusters"
@@ -397,10 +609,8 @@ class ConfluentCloudFake(object):
             env_id = q.get("environment")
             if env_id not in self.environments:
                 raise ApiError(403, "Forbidden Access: environment %s" % env_id)
-            items = [c for c in self.clusters.values()
-                     if c["spec"]["environment"]["id"] == env_id]
-            for cluster in items:
-                self._tick(cluster)
+            items = [c for c in list(self.clusters.values())
+                     if c["spec"]["environment"]["id"] == env_id and self._tick(c)]
             return self._page(path, "ClusterList", "cmk/v2", items, q)
         if obj_id is None and method == "POST":
             spec = data["spec"]
@@ -431,6 +641,7 @@ class ConfluentCloudFake(object):
                 cluster["status"]["cku"] = config["cku"]
             self.clusters[cluster_id] = cluster
             self._polls_left[cluster_id] = self.provisioning_polls
+            self._unlisted[cluster_id] = self.list_lag_polls
             return 202, cluster
         cluster = self.clusters.get(obj_id)
         if cluster is None:
@@ -439,7 +650,8 @@ class ConfluentCloudFake(object):
             if q.get("environment") != cluster["spec"]["environment"]["id"]:
                 raise ApiError(404, "Kafka cluster %s not found in environment %s"
                                % (obj_id, q.get("environment")))
-            self._tick(cluster)
+            if not self._tick(cluster):
+                raise ApiError(404, "Kafka cluster %s not found" % obj_id)
             return 200, cluster
         if method == "PATCH":
             spec = data["spec"]
@@ -456,9 +668,14 @@ class ConfluentCloudFake(object):
                 if old != new and (old, new) != ("Basic", "Standard"):
                     raise ApiError(400, "cluster type cannot be changed from %s to %s"
                                    % (old, new))
+                if obj_id in self._resizing:
+                    raise ApiError(409, "Kafka cluster %s is being resized to %d CKUs; its "
+                                   "configuration can change once that is done"
+                                   % (obj_id, cluster["spec"]["config"]["cku"]))
+                before = cluster["spec"]["config"].get("cku")
                 cluster["spec"]["config"] = dict(spec["config"])
-                if new == "Dedicated":
-                    cluster["status"]["cku"] = spec["config"]["cku"]
+                if new == "Dedicated" and spec["config"].get("cku") != before:
+                    self._resizing[obj_id] = self.resize_polls
             if "display_name" in spec:
                 cluster["spec"]["display_name"] = spec["display_name"]
             if "deletion_protection" in spec:
@@ -471,7 +688,9 @@ class ConfluentCloudFake(object):
                                % (obj_id, q.get("environment")))
             if cluster["spec"].get("deletion_protection"):
                 raise ApiError(409, "Kafka cluster %s has deletion protection enabled" % obj_id)
-            del self.clusters[obj_id]
+            if obj_id not in self._deleting:  # asynchronous: visible a while longer
+                cluster["metadata"]["deleted_at"] = _now()
+                self._deleting[obj_id] = self.deletion_polls
             return 204, None
         raise ApiError(405, "method not allowed")
 
@@ -496,6 +715,7 @@ class ConfluentCloudFake(object):
                                               "crn://confluent.cloud/organization=0f2b3d4e/"
                                               "service-account=%s" % sa_id)}
             self.service_accounts[sa_id] = account
+            self._unlisted[sa_id] = self.list_lag_polls
             return 201, account
         account = self.service_accounts.get(obj_id)
         if account is None:
@@ -512,6 +732,7 @@ class ConfluentCloudFake(object):
             for key_id in [k for k, v in self.api_keys.items()
                            if v["spec"]["owner"]["id"] == obj_id]:
                 del self.api_keys[key_id]
+                self.credentials.pop(key_id, None)
             del self.service_accounts[obj_id]
             return 204, None
         raise ApiError(405, "method not allowed")
@@ -565,6 +786,10 @@ class ConfluentCloudFake(object):
                             "secret": "".join(random.choice(string.ascii_letters + string.digits)
                                               for _ in range(64))}}
             self.api_keys[key_id] = key
+            self._unlisted[key_id] = self.list_lag_polls
+            if not resource:  # a Cloud API key: usable on this API once it has spread
+                self.credentials[key_id] = dict(secret=key["spec"]["secret"], role=None,
+                                                refusals_left=self.key_ready_polls)
             return 202, key
         key = self.api_keys.get(obj_id)
         if key is None:
@@ -578,6 +803,7 @@ class ConfluentCloudFake(object):
             return 200, self._public_key(key)
         if method == "DELETE":
             del self.api_keys[obj_id]
+            self.credentials.pop(obj_id, None)
             return 204, None
         raise ApiError(405, "method not allowed")
 

@@ -11,16 +11,13 @@ import tempfile
 import time
 
 from testbed.ansible import run_playbook
+from testbed.confluent_cloud_fake import cluster_module_args
 
 FAST = dict(wait_interval=0.1, wait_timeout=30)
 
 
 def _cluster_args(env, **extra):
-    args = dict(name="orders", environment=env, cluster_type="Basic", cloud="AWS",
-                region="us-east-1", availability="SINGLE_ZONE")
-    args.update(FAST)
-    args.update(extra)
-    return args
+    return cluster_module_args(env, **dict(FAST, **extra))
 
 
 def _clusters_named(cc, name):
@@ -72,6 +69,7 @@ def test_cluster_lifecycle(cc, ccm):
     assert r["changed"] and r["cluster"]["phase"] == "PROVISIONING", r
     assert not _clusters_named(cc, "orders")
 
+    reads = len(cc.requests_to("GET", "/cmk/v2/clusters"))
     r = ccm("confluent_cluster", _cluster_args("env-clusters", deletion_protection=True))
     assert r["changed"] and r["phase"] == "PROVISIONED", r
     assert r["phase_history"] == ["PROVISIONING", "PROVISIONED"], r
@@ -83,7 +81,8 @@ def test_cluster_lifecycle(cc, ccm):
     assert r["bootstrap_servers"] == stored["spec"]["endpoints"]["PUBLIC"][
         "kafka_bootstrap_endpoint"]
     assert r["rest_endpoint"].startswith("https://")
-    assert len(cc.requests_to("GET", "/cmk/v2/clusters/" + cluster_id)) >= 2
+    # polled (the list until it shows the new cluster, then the cluster) until PROVISIONED
+    assert len(cc.requests_to("GET", "/cmk/v2/clusters")) - reads >= 4
 
     r = ccm("confluent_cluster", _cluster_args(env, deletion_protection=True))
     assert r["changed"] is False, r

@@ -97,3 +97,86 @@ def test_fake_answers_a_non_conforming_request_with_400_and_records_it(cc):
     assert caught.value.code == 400
     assert "region" in json.loads(caught.value.read())["errors"][0]["detail"]
     assert any("required property" in v for v in cc.take_violations())
+
+
+# ---- strict contract: unknown properties, enums, credentials ------------------------------
+
+CLUSTER = {"api_version": "cmk/v2", "kind": "Cluster", "id": "lkc-1",
+           "metadata": {"self": "https://api.confluent.cloud/cmk/v2/clusters/lkc-1",
+                        "resource_name": "crn://confluent.cloud/organization=o/cloud-cluster=lkc-1",
+                        "created_at": "2026-01-01T00:00:00Z"},
+           "spec": {"display_name": "x", "availability": "SINGLE_ZONE", "cloud": "AWS",
+                    "region": "us-east-1", "config": {"kind": "Basic"},
+                    "environment": {"id": "env-1",
+                                    "related": "https://api.confluent.cloud/org/v2/environments/env-1",
+                                    "resource_name": "crn://confluent.cloud/organization=o/"
+                                                     "environment=env-1"}},
+           "status": {"phase": "PROVISIONED"}}
+
+
+def _cluster_response(validator, cluster):
+    return validator.validate_response("GET", "/cmk/v2/clusters/lkc-1",
+                                       [("environment", "env-1")], AUTH, b"", 200, {},
+                                       json.dumps(cluster).encode())
+
+
+def _with(base, path, value):
+    changed = json.loads(json.dumps(base))
+    target = changed
+    for key in path[:-1]:
+        target = target[key]
+    target[path[-1]] = value
+    return changed
+
+
+def test_unknown_properties_are_rejected_in_requests(validator):
+    assert _post(validator, "/org/v2/environments", {"display_name": "x"}) == []
+    assert _post(validator, "/org/v2/environments", {"display_name": "x", "colour": "red"})
+    assert _post(validator, "/iam/v2/service-accounts",
+                 {"display_name": "app", "description": "x", "role": "admin"})
+    body = cc_utils.cluster_create_body(dict(BASE, cluster_type="Basic"), "env-abc12")
+    assert _post(validator, "/cmk/v2/clusters", body) == []
+    assert _post(validator, "/cmk/v2/clusters", _with(body, ["spec", "size"], 3))
+    assert _post(validator, "/cmk/v2/clusters", _with(body, ["spec", "config", "cku"], 2))
+    assert _post(validator, "/iam/v2/api-keys",
+                 _with(cc_utils.api_key_create_body("sa-abc123"), ["spec", "scope"], "all"))
+
+
+def test_unknown_properties_and_phases_are_rejected_in_responses(validator):
+    assert _cluster_response(validator, CLUSTER) == []
+    for path, value in [(["status", "phase"], "DEPROVISIONING"),
+                        (["status", "phase"], "DELETED"),
+                        (["status", "progress"], 50),
+                        (["spec", "shards"], 3),
+                        (["metadata", "owner"], "me"),
+                        (["spec", "cloud"], "IBM"),
+                        (["spec", "availability"], "TRIPLE_ZONE")]:
+        assert _cluster_response(validator, _with(CLUSTER, path, value)), (path, value)
+    # a deletion in progress, the spec's way: metadata.deleted_at
+    assert _cluster_response(validator, _with(CLUSTER, ["metadata", "deleted_at"],
+                                              "2026-01-01T00:05:00Z")) == []
+
+
+@pytest.mark.parametrize("method,path,query,token_ok", [
+    ("GET", "/cmk/v2/clusters", [("environment", "env-1")], True),
+    ("GET", "/cmk/v2/clusters/lkc-1", [("environment", "env-1")], True),
+    ("DELETE", "/cmk/v2/clusters/lkc-1", [("environment", "env-1")], True),
+    ("GET", "/org/v2/environments", [], True),
+    ("GET", "/iam/v2/service-accounts", [], True),
+    ("GET", "/iam/v2/api-keys", [], False),  # its spec knows API keys (Basic) only
+])
+def test_every_endpoint_requires_credentials(validator, method, path, query, token_ok):
+    assert validator.validate_request(method, path, query, AUTH, b"") == []
+    assert validator.validate_request(method, path, query, {}, b"")
+    assert validator.validate_request(method, path, query, {"Authorization": "Digest x"}, b"")
+    token = validator.validate_request(method, path, query,
+                                       {"Authorization": "Bearer eyJhbGciOi"}, b"")
+    assert (token == []) is token_ok, token
+
+
+def test_fake_refuses_a_cmk_request_without_credentials(cc):
+    request = urllib.request.Request(cc.url + "/cmk/v2/clusters?environment=env-x")
+    with pytest.raises(urllib.error.HTTPError) as caught:
+        urllib.request.urlopen(request, timeout=10)
+    assert caught.value.code == 401
+    assert any("no Authorization header" in v for v in cc.take_violations())

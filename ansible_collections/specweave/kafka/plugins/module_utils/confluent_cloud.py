@@ -219,6 +219,13 @@ class ConfluentCloudClient(object):
             validate_certs=validate_certs, timeout=timeout, follow_redirects="none",
             retry=retry_policy(max_retries, sleep, rand), opener=opener)
 
+    def with_credentials(self, api_key, api_secret, max_retries=0):
+        """A client of the same API with other credentials (to try a new Cloud API key)."""
+        return ConfluentCloudClient(api_key, api_secret, api_url=self.api_url,
+                                    timeout=self.http.timeout,
+                                    validate_certs=self.http.validate_certs,
+                                    max_retries=max_retries)
+
     @property
     def retries(self):
         """(method, path, status, delay) of every retry, for the result."""
@@ -520,7 +527,36 @@ def cluster_view(cluster):
     )
     if status.get("cku") is not None:
         view["current_cku"] = status.get("cku")
+    view["resizing"] = cluster_resizing(cluster)
+    view["deleting"] = cluster_deleting(cluster)
+    view["deleted_at"] = (cluster.get("metadata") or {}).get("deleted_at")
     return view
+
+
+def cluster_deleting(cluster):
+    """True when Confluent Cloud accepted the cluster's deletion and it is still visible.
+
+    Deletion is asynchronous: the cluster stays readable and listed a while, with
+    ``metadata.deleted_at`` set ("the date and time at which this object was (or will be)
+    deleted", in the cmk v2 spec).
+    """
+    return bool(((cluster or {}).get("metadata") or {}).get("deleted_at"))
+
+
+def cluster_resizing(cluster):
+    """True while a Dedicated cluster's CKUs in effect (``status.cku``) differ from its spec."""
+    config = ((cluster or {}).get("spec") or {}).get("config") or {}
+    status = (cluster or {}).get("status") or {}
+    return config.get("kind") == "Dedicated" and status.get("cku") is not None \
+        and config.get("cku") is not None and status["cku"] != config["cku"]
+
+
+def failed_cluster_message(view):
+    """What an operator reads about a cluster whose provisioning FAILED."""
+    return ("Cluster %s (%s) in environment %s is FAILED: Confluent Cloud could not provision it "
+            "and does not retry. Delete it (state: absent) and create it again; if it fails "
+            "again, contact Confluent support with the cluster id."
+            % (view.get("id"), view.get("name"), view.get("environment")))
 
 
 def validate_cluster_params(params):
@@ -656,31 +692,37 @@ def predicted_cluster_view(params, env_id):
                 max_ecku=params.get("max_ecku") if params["cluster_type"] != "Dedicated" else None,
                 deletion_protection=bool(params.get("deletion_protection")),
                 phase="PROVISIONING", bootstrap_endpoint=None, bootstrap_servers=None,
-                rest_endpoint=None, endpoints={}, resource_name=None)
+                rest_endpoint=None, endpoints={}, resource_name=None, resizing=False,
+                deleting=False, deleted_at=None)
 
 
 def wait_for_cluster(client, cluster_id, env_id, timeout, interval, clock=None, sleep=None):
-    """Poll until PROVISIONED; return (cluster, phase history). Errors on FAILED/timeout/gone."""
+    """Poll until the cluster is PROVISIONED with its CKUs in effect; return (cluster, phase
+    history). Errors on FAILED, on timeout, and when it is gone or being deleted."""
     clock = clock or time.time
     sleep = sleep or time.sleep
     deadline = clock() + timeout
     history = []
     while True:
         cluster = client.get_cluster(cluster_id, env_id)
-        if cluster is None:
-            raise ConfluentCloudError("Cluster %s disappeared while waiting for it to be "
+        if cluster is None or cluster_deleting(cluster):
+            raise ConfluentCloudError("Cluster %s was deleted while waiting for it to be "
                                       "provisioned." % cluster_id)
         phase = (cluster.get("status") or {}).get("phase")
         if not history or history[-1] != phase:
             history.append(phase)
-        if phase == "PROVISIONED":
+        if phase == "PROVISIONED" and not cluster_resizing(cluster):
             return cluster, history
         if phase == "FAILED":
-            raise ConfluentCloudError(
-                "Cluster %s failed to provision (phase FAILED; phases seen: %s). Check the "
-                "cluster in the Confluent Cloud console, delete it and retry."
-                % (cluster_id, " -> ".join(history)))
+            raise ConfluentCloudError(failed_cluster_message(cluster_view(cluster)))
         if clock() >= deadline:
+            if phase == "PROVISIONED":  # a resize
+                view = cluster_view(cluster)
+                raise ConfluentCloudError(
+                    "Cluster %s is still resizing from %s to %s CKUs after %s seconds. The "
+                    "resize goes on on Confluent's side: re-run later (nothing more is sent "
+                    "while it resizes) or raise wait_timeout."
+                    % (cluster_id, view.get("current_cku"), view.get("cku"), timeout))
             raise ConfluentCloudError(
                 "Cluster %s is still %s after %s seconds (phases seen: %s). It keeps "
                 "provisioning on Confluent's side: re-run later or raise wait_timeout."
@@ -690,13 +732,67 @@ def wait_for_cluster(client, cluster_id, env_id, timeout, interval, clock=None, 
 
 def wait_for_cluster_gone(client, cluster_id, env_id, timeout, interval, clock=None,
                           sleep=None):
+    """Poll until the cluster whose deletion was accepted answers 404."""
     clock = clock or time.time
     sleep = sleep or time.sleep
     deadline = clock() + timeout
     while client.get_cluster(cluster_id, env_id) is not None:
         if clock() >= deadline:
-            raise ConfluentCloudError("Cluster %s still exists %s seconds after its deletion "
-                                      "was accepted; re-run later." % (cluster_id, timeout))
+            raise ConfluentCloudError(
+                "Cluster %s is still being deleted %s seconds after Confluent Cloud accepted "
+                "its deletion. It goes on its own: re-run later (a re-run sends no second "
+                "delete and waits again) or raise wait_timeout." % (cluster_id, timeout))
+        sleep(interval)
+
+
+def wait_until_listed(list_items, obj_id, timeout, interval, what, clock=None, sleep=None):
+    """Poll ``list_items()`` until an item has id ``obj_id``.
+
+    Confluent Cloud's lists are eventually consistent: a new object may be missing from them
+    for a moment although a read by id finds it. The modules find objects by name through the
+    lists, so a run that ended before its new object is listed could let the next run create
+    it a second time.
+    """
+    clock = clock or time.time
+    sleep = sleep or time.sleep
+    deadline = clock() + timeout
+    while not any(item.get("id") == obj_id for item in list_items()):
+        if clock() >= deadline:
+            raise ConfluentCloudError(
+                "The new %s %s was created, but Confluent Cloud still does not list it after "
+                "%s seconds. Do not re-run the task before it is listed (a run that does not "
+                "find it by name would create a second one); check it with the _info module, "
+                "or raise wait_timeout." % (what, obj_id, timeout))
+        sleep(interval)
+
+
+def wait_until_key_authenticates(probe, key_id, timeout, interval, clock=None, sleep=None):
+    """Poll the Cloud API with a client (``probe``) that uses a new Cloud API key until the key
+    is accepted; return the attempts.
+
+    A new key takes a while to spread through Confluent Cloud: until then it is refused with
+    HTTP 401. Any other answer (200, or 403 for a key whose owner has no role yet) means the
+    key authenticates.
+    """
+    clock = clock or time.time
+    sleep = sleep or time.sleep
+    deadline = clock() + timeout
+    attempts = 0
+    while True:
+        attempts += 1
+        try:
+            probe.request("GET", "/org/v2/environments", {"page_size": 1})
+            return attempts
+        except ConfluentCloudError as exc:
+            if exc.status == 403:
+                return attempts
+            if exc.status != 401:
+                raise
+        if clock() >= deadline:
+            raise ConfluentCloudError(
+                "Confluent Cloud still refuses the new API key %s (HTTP 401) after %s seconds "
+                "and %d attempts. New keys usually work within minutes: use it later, or raise "
+                "wait_timeout." % (key_id, timeout, attempts), status=401)
         sleep(interval)
 
 

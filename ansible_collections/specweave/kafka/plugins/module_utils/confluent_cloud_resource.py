@@ -28,12 +28,14 @@ from ansible_collections.specweave.kafka.plugins.module_utils.confluent_cloud im
     apply_changes,
     cluster_changes,
     cluster_create_body,
+    cluster_deleting,
     cluster_patch_body,
     cluster_refusals,
     cluster_view,
     display_name,
     environment_changes,
     environment_view,
+    failed_cluster_message,
     find_api_key,
     find_environment,
     pick_by_name,
@@ -46,6 +48,8 @@ from ansible_collections.specweave.kafka.plugins.module_utils.confluent_cloud im
     validate_cluster_params,
     wait_for_cluster,
     wait_for_cluster_gone,
+    wait_until_key_authenticates,
+    wait_until_listed,
 )
 from ansible_collections.specweave.kafka.plugins.module_utils.runner import (
     InvalidInput,
@@ -82,6 +86,11 @@ def _listed(changes):
     return dict((field, list(pair)) for field, pair in changes.items())
 
 
+def _collapse(phases):
+    """Phases seen, without a phase repeated in a row."""
+    return [phase for index, phase in enumerate(phases) if index == 0 or phases[index - 1] != phase]
+
+
 class ConfluentResource(Resource):
     """The absent/create/update skeleton; a subclass declares one kind of object."""
 
@@ -114,6 +123,22 @@ class ConfluentResource(Resource):
 
     def delete(self, ctx, desired, found):
         raise NotImplementedError
+
+    def listing(self, ctx, desired, found):
+        """``list()`` -> the list a new object must appear in before the task ends (None: no
+        check). Confluent Cloud's lists are eventually consistent (see ``wait_until_listed``)."""
+        return None
+
+    def created(self, ctx, desired, found, raw):
+        """After a create: wait until the new object is listed (always: the next run finds it
+        by name through the list); return it."""
+        listing = self.listing(ctx, desired, found)
+        if listing is not None and raw and raw.get("id"):
+            with cloud_step(ctx, "Wait for the new %s %s to be listed"
+                            % (self.kind.replace("_", " "), raw["id"])):
+                wait_until_listed(listing, raw["id"], desired["wait_timeout"],
+                                  desired["wait_interval"], self.kind.replace("_", " "))
+        return raw
 
     def created_views(self, raw):
         """(result view, diff view) of a created object (they differ when it has a secret)."""
@@ -149,9 +174,11 @@ class ConfluentResource(Resource):
         with cloud_step(ctx, "%s %s" % (verb.capitalize(), self.kind.replace("_", " "))):
             if verb == "delete":
                 self.delete(ctx, desired, found)
+                plan.result.update(self.result({}, changes, found))
                 return
             if verb == "create":
-                shown, diff_after = self.created_views(self.create(ctx, desired, found))
+                raw = self.created(ctx, desired, found, self.create(ctx, desired, found))
+                shown, diff_after = self.created_views(raw)
             else:
                 shown = diff_after = self.view(self.update(ctx, desired, found, changes))
         plan.result.update(self.result(shown, changes, found))
@@ -193,6 +220,8 @@ class EnvironmentResource(ConfluentResource):
         return environment_changes(before, desired["name"], desired["stream_governance"])
 
     def refuse_delete(self, before, desired, found):
+        # clusters whose deletion is under way go anyway: they do not hold the environment
+        found.clusters = [c for c in found.clusters if not cluster_deleting(c)]
         if found.clusters and not desired["delete_clusters"]:
             raise ModuleFailure(
                 "Environment %s (%s) still has %d Kafka cluster(s): %s. Deleting it would delete "
@@ -202,6 +231,9 @@ class EnvironmentResource(ConfluentResource):
 
     def create(self, ctx, desired, found):
         return ctx.client.create_environment(desired["name"], desired["stream_governance"])
+
+    def listing(self, ctx, desired, found):
+        return ctx.client.list_environments
 
     def update(self, ctx, desired, found, changes):
         return ctx.client.update_environment(
@@ -242,15 +274,49 @@ class ClusterResource(ConfluentResource):
                         "Cluster %s does not exist in environment %s; leave id out to create a "
                         "cluster named %r." % (desired["id"], env_id, desired["name"]))
             else:
-                raw = pick_by_name(client.list_clusters(env_id), desired["name"], "cluster")
-        found = Found(raw, env_id=env_id, history=[])
-        if raw is None or desired["state"] == "absent":
+                named = [c for c in client.list_clusters(env_id)
+                         if (c.get("spec") or {}).get("display_name") == desired["name"]]
+                # a cluster being deleted gives way to a live one of the same name
+                live = [c for c in named if not cluster_deleting(c)]
+                raw = pick_by_name(live or named, desired["name"], "cluster")
+        found = Found(raw, env_id=env_id, history=[], deleting=False)
+        if raw is None:
             return found
         before = cluster_view(raw)
+        if before["deleting"]:
+            return self._read_deleting(ctx, desired, found, before)
+        if desired["state"] == "absent":
+            return found
         found.history = [before.get("phase")]
-        if desired["wait"] and before.get("phase") == "PROVISIONING" and not ctx.check_mode:
+        if before.get("phase") == "FAILED":
+            raise ModuleFailure(failed_cluster_message(before), cluster=before,
+                                phase_history=found.history)
+        if desired["wait"] and (before.get("phase") == "PROVISIONING" or before["resizing"]) \
+                and not ctx.check_mode:
             self._refuse(before, desired)  # before waiting, maybe for hours, to refuse anyway
-            found.latest, found.history = self._wait(ctx, desired, before["id"], env_id)
+            found.latest, more = self._wait(ctx, desired, before["id"], env_id)
+            found.history = _collapse(found.history + more)
+        return found
+
+    def _read_deleting(self, ctx, desired, found, before):
+        """A cluster whose deletion Confluent Cloud accepted earlier (still visible)."""
+        if desired["state"] == "present":
+            raise ModuleFailure(
+                "Cluster %s (%s) is being deleted (deletion accepted at %s); it cannot be "
+                "updated or reused. Wait until it is gone (state: absent waits for that), then "
+                "re-run to create a new one." % (before["id"], before["name"],
+                                                 before["deleted_at"]),
+                cluster=before)
+        if desired["wait"] and not ctx.check_mode:
+            with cloud_step(ctx, "Wait for cluster %s to be gone" % before["id"]):
+                wait_for_cluster_gone(ctx.client, before["id"], found.env_id,
+                                      desired["wait_timeout"], desired["wait_interval"])
+            found.raw = found.latest = None
+            return found
+        found.deleting = True
+        ctx.warn("Cluster %s (%s) is still being deleted (deletion accepted at %s); nothing "
+                 "more was sent. It goes on its own." % (before["id"], before["name"],
+                                                         before["deleted_at"]))
         return found
 
     def _wait(self, ctx, desired, cluster_id, env_id):
@@ -284,6 +350,12 @@ class ClusterResource(ConfluentResource):
         self._refuse(before, desired)
         return cluster_changes(before, desired)
 
+    def plan(self, ctx, desired, current):
+        if getattr(current, "deleting", False):  # deletion under way: nothing to send
+            before = self.view(current.raw)
+            return self._plan(None, desired, current, {}, before, before)
+        return super(ClusterResource, self).plan(ctx, desired, current)
+
     def refuse_delete(self, before, desired, found):
         if before["deletion_protection"]:
             raise ModuleFailure(
@@ -294,32 +366,46 @@ class ClusterResource(ConfluentResource):
     def result(self, view, changes, found):
         result = super(ClusterResource, self).result(view, changes, found)
         result["phase_history"] = list(found.history)
+        result["deleting"] = bool(getattr(found, "deleting", False))
         if view:
             result.update(bootstrap_servers=view.get("bootstrap_servers"),
                           rest_endpoint=view.get("rest_endpoint"), phase=view.get("phase"))
         return result
 
     def create(self, ctx, desired, found):
-        created = ctx.client.create_cluster(cluster_create_body(desired, found.env_id))
-        found.history = [cluster_view(created).get("phase")]
+        return ctx.client.create_cluster(cluster_create_body(desired, found.env_id))
+
+    def created(self, ctx, desired, found, raw):
+        # listed first: a wait that fails (FAILED, timeout) must not leave it unlisted
+        raw = super(ClusterResource, self).created(ctx, desired, found, raw)
+        found.history = [cluster_view(raw).get("phase")]
         if desired["wait"] and found.history[0] != "PROVISIONED":
-            created, found.history = self._wait(ctx, desired, created["id"], found.env_id)
-        return created
+            raw, more = self._wait(ctx, desired, raw["id"], found.env_id)
+            found.history = _collapse(found.history + more)
+        return raw
+
+    def listing(self, ctx, desired, found):
+        return lambda: ctx.client.list_clusters(found.env_id)
 
     def update(self, ctx, desired, found, changes):
         updated = ctx.client.update_cluster(
             found.raw["id"], cluster_patch_body(cluster_view(found.raw), changes, found.env_id))
-        if desired["wait"] and cluster_view(updated).get("phase") != "PROVISIONED":
+        view = cluster_view(updated)
+        # a CKU change is a resize: the API answers at once, the CKUs follow later
+        if desired["wait"] and (view.get("phase") != "PROVISIONED" or view["resizing"]
+                                or "cku" in changes):
             updated, more = self._wait(ctx, desired, found.raw["id"], found.env_id)
-            found.history.extend(more)
+            found.history = _collapse(found.history + more)
         return updated
 
     def delete(self, ctx, desired, found):
         ctx.client.delete_cluster(found.raw["id"], found.env_id)
-        if desired["wait"]:
-            with cloud_step(ctx, "Wait for cluster %s to be gone" % found.raw["id"]):
-                wait_for_cluster_gone(ctx.client, found.raw["id"], found.env_id,
-                                      desired["wait_timeout"], desired["wait_interval"])
+        if not desired["wait"]:
+            found.deleting = True  # accepted; Confluent Cloud deletes it asynchronously
+            return
+        with cloud_step(ctx, "Wait for cluster %s to be gone" % found.raw["id"]):
+            wait_for_cluster_gone(ctx.client, found.raw["id"], found.env_id,
+                                  desired["wait_timeout"], desired["wait_interval"])
 
 
 class ServiceAccountResource(ConfluentResource):
@@ -342,6 +428,9 @@ class ServiceAccountResource(ConfluentResource):
 
     def create(self, ctx, desired, found):
         return ctx.client.create_service_account(desired["name"], desired["description"])
+
+    def listing(self, ctx, desired, found):
+        return lambda: ctx.client.list_service_accounts(desired["name"])
 
     def update(self, ctx, desired, found, changes):
         return ctx.client.update_service_account(found.raw["id"], desired["description"])
@@ -399,6 +488,31 @@ class ApiKeyResource(ConfluentResource):
         return ctx.client.create_api_key(api_key_create_body(
             found.owner_id, found.resource_id, found.env_id, desired["name"],
             desired["description"]))
+
+    def listing(self, ctx, desired, found):
+        return lambda: ctx.client.list_api_keys(owner=found.owner_id, resource=found.resource_id)
+
+    def created(self, ctx, desired, found, raw):
+        raw = super(ApiKeyResource, self).created(ctx, desired, found, raw)
+        secret = (raw.get("spec") or {}).get("secret")
+        if desired["wait"] and found.resource_id is None and secret:
+            probe = ctx.client.with_credentials(raw["id"], secret)
+            try:
+                found.attempts = wait_until_key_authenticates(
+                    probe, raw["id"], desired["wait_timeout"], desired["wait_interval"])
+                found.authenticated = True
+            except ConfluentCloudError as exc:
+                # the secret exists only in this run's result: failing the task would lose it
+                found.authenticated = False
+                ctx.warn("%s The key and its secret are in this result; store them." % exc)
+        return raw
+
+    def result(self, view, changes, found):
+        result = super(ApiKeyResource, self).result(view, changes, found)
+        if getattr(found, "authenticated", None) is not None:
+            result["authenticated"] = found.authenticated
+            result["authentication_attempts"] = getattr(found, "attempts", None)
+        return result
 
     def update(self, ctx, desired, found, changes):
         return ctx.client.update_api_key(found.raw["id"], changes.get("name", (None, None))[1],

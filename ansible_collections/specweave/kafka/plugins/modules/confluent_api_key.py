@@ -21,6 +21,11 @@ description:
     task with C(no_log) and store the secret right away (ansible-vault, a secret manager), see
     the examples. A lost secret cannot be read again; delete the key and create a new one.
   - Owner and resource of a key cannot change; only its display name and description can.
+  - A new key takes a while to work - Confluent Cloud refuses it with HTTP 401 until it has
+    spread. With O(wait), the module returns a new Cloud API key (O(resource=cloud)) only once
+    the Confluent Cloud API accepts it, so the next task can use it. A cluster API key cannot
+    be checked through the Cloud API; its first Kafka connections may still be refused for a
+    minute or two (retry them).
 options:
   name:
     description:
@@ -54,6 +59,28 @@ options:
     type: str
     choices: [present, absent]
     default: present
+  wait:
+    description:
+      - After creating a Cloud API key, wait until the Confluent Cloud API accepts it (HTTP 401
+        until then; a 403 because its owner has no role yet counts as accepted).
+      - If it is still refused after O(wait_timeout), the task does not fail (the secret would
+        be lost): it returns the key and its secret with RV(authenticated=false) and a warning.
+    type: bool
+    default: true
+  wait_timeout:
+    description:
+      - Seconds to wait for the new key to authenticate (O(wait)).
+      - Also the time allowed, whatever O(wait), for a new key to appear in Confluent Cloud's
+        list of keys - it is eventually consistent, and a run that ended before the key is
+        listed could let the next run create a second key. Past it the task fails, naming the
+        key.
+    type: int
+    default: 600
+  wait_interval:
+    description:
+      - Seconds between two attempts while waiting.
+    type: float
+    default: 5
 extends_documentation_fragment:
   - specweave.kafka.confluent_cloud
   - specweave.kafka.confluent_cloud.action_group
@@ -131,6 +158,14 @@ api_key:
     created_at:
       description: Creation time.
       type: str
+authenticated:
+  description: True once the new Cloud API key was accepted by the Confluent Cloud API.
+  returned: when a Cloud API key was created with O(wait)
+  type: bool
+authentication_attempts:
+  description: Requests made with the new Cloud API key until it was accepted.
+  returned: when a Cloud API key was created with O(wait)
+  type: int
 changes:
   description: Changed fields as C(field -> [before, after]).
   returned: always
@@ -154,6 +189,9 @@ ARGUMENT_SPEC = dict(
     resource=dict(type="str"),
     environment=dict(type="str"),
     state=dict(type="str", choices=["present", "absent"], default="present"),
+    wait=dict(type="bool", default=True),
+    wait_timeout=dict(type="int", default=600),
+    wait_interval=dict(type="float", default=5),
 )
 
 

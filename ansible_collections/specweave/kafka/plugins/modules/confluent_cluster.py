@@ -23,7 +23,14 @@ description:
     O(cloud), O(region), O(availability), and any other cluster type change (including
     downgrades) are refused with a message before anything is sent.
   - The cluster is deleted only with O(state=absent), and never while its deletion protection
-    is on.
+    is on. Deletion is asynchronous on Confluent's side - a deleted cluster stays visible a while,
+    with its deletion time set. With O(wait) the module returns once the cluster is gone;
+    without, RV(deleting) says it is still being deleted. A re-run meanwhile sends no second
+    delete (and waits with O(wait)).
+  - A cluster whose provisioning FAILED is an error, naming it and what to do (delete it and
+    create it again), on the run that waits for it and on every later run with O(state=present).
+  - A cluster being deleted is an error with O(state=present); a live cluster of the same name
+    is used rather than one being deleted.
 options:
   name:
     description:
@@ -90,8 +97,13 @@ options:
     default: present
   wait:
     description:
-      - Wait until the cluster is C(PROVISIONED) after creating or resizing it (and until it is
-        gone after deleting it).
+      - Wait until the cluster is C(PROVISIONED) after creating it, until a CKU change has taken
+        effect (C(status.cku) reaches O(cku); the API accepts a resize at once and the CKUs
+        follow, often hours later), and until it is gone after deleting it.
+      - A run that finds the cluster still provisioning or resizing waits for it first.
+      - Whatever O(wait), a new cluster is returned only once Confluent Cloud lists it (within
+        O(wait_timeout)): its lists are eventually consistent, and a run that ended earlier could
+        let the next run create a second cluster of the same name.
     type: bool
     default: true
   wait_timeout:
@@ -198,6 +210,20 @@ cluster:
     phase:
       description: C(PROVISIONING), C(PROVISIONED) or C(FAILED).
       type: str
+    current_cku:
+      description: CKUs in effect of a Dedicated cluster (differs from RV(cluster.cku) while it
+        resizes).
+      type: int
+    resizing:
+      description: Whether a Dedicated cluster is still resizing to RV(cluster.cku).
+      type: bool
+    deleting:
+      description: Whether Confluent Cloud accepted the cluster's deletion and is still deleting
+        it.
+      type: bool
+    deleted_at:
+      description: When the deletion was accepted (while RV(cluster.deleting)).
+      type: str
     bootstrap_endpoint:
       description: Kafka bootstrap endpoint as the API gives it (C(SASL_SSL://host:9092)).
       type: str
@@ -231,6 +257,11 @@ phase_history:
   type: list
   elements: str
   sample: [PROVISIONING, PROVISIONED]
+deleting:
+  description: True when the task ends with the cluster still being deleted (O(state=absent)
+    with O(wait=false), or a deletion accepted earlier); false otherwise.
+  returned: always
+  type: bool
 changes:
   description: Changed fields as C(field -> [before, after]).
   returned: always

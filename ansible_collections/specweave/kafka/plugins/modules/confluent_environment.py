@@ -43,6 +43,20 @@ options:
         deleted with it).
     type: bool
     default: false
+  wait_timeout:
+    description:
+      - After creating the environment, the module waits until Confluent Cloud lists it. Its lists are
+        eventually consistent - a new object can be missing from them for a moment - and this
+        module finds environments by name through them, so a run that ended earlier could let the next
+        run create a second one.
+      - Seconds to wait for that; past them the task fails, naming the new id.
+    type: int
+    default: 300
+  wait_interval:
+    description:
+      - Seconds between two reads while waiting.
+    type: float
+    default: 2
 extends_documentation_fragment:
   - specweave.kafka.confluent_cloud
   - specweave.kafka.confluent_cloud.action_group
@@ -121,6 +135,8 @@ ARGUMENT_SPEC = dict(
     stream_governance=dict(type="str", choices=GOVERNANCE_PACKAGES),
     state=dict(type="str", choices=["present", "absent"], default="present"),
     delete_clusters=dict(type="bool", default=False),
+    wait_timeout=dict(type="int", default=300),
+    wait_interval=dict(type="float", default=2),
 )
 
 

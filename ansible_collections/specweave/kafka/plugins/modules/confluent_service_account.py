@@ -31,6 +31,19 @@ options:
     type: str
     choices: [present, absent]
     default: present
+  wait_timeout:
+    description:
+      - Seconds a new account may take to appear in the list of service accounts, which is
+        eventually consistent. The module finds accounts by name through that list, and names are
+        unique - a run that missed the new account would be refused with HTTP 409 - so the task
+        returns only once the account is listed, and fails past this time, naming its id.
+    type: int
+    default: 300
+  wait_interval:
+    description:
+      - Seconds between two list reads while waiting for a new account.
+    type: float
+    default: 2
 extends_documentation_fragment:
   - specweave.kafka.confluent_cloud
   - specweave.kafka.confluent_cloud.action_group
@@ -99,6 +112,8 @@ ARGUMENT_SPEC = dict(
     name=dict(type="str", required=True),
     description=dict(type="str"),
     state=dict(type="str", choices=["present", "absent"], default="present"),
+    wait_timeout=dict(type="int", default=300),
+    wait_interval=dict(type="float", default=2),
 )
 
 

@@ -438,9 +438,11 @@ def test_wait_for_cluster_reports_phases():
 
 
 @pytest.mark.parametrize("phases,words", [
-    (["PROVISIONING", "FAILED"], "failed to provision"),
+    (["PROVISIONING", "FAILED"], "Cluster lkc-1 (None) in environment None is FAILED: Confluent "
+                                 "Cloud could not provision it and does not retry. Delete it "
+                                 "(state: absent) and create it again"),
     (["PROVISIONING"], "still PROVISIONING after 5 seconds"),
-    ([None], "disappeared"),
+    ([None], "was deleted while waiting"),
 ])
 def test_wait_for_cluster_errors(phases, words):
     ticks = iter(range(0, 1000, 3))
@@ -448,6 +450,118 @@ def test_wait_for_cluster_errors(phases, words):
         cc.wait_for_cluster(PhaseClient(phases), "lkc-1", "env-1", timeout=5, interval=0,
                             clock=lambda: next(ticks), sleep=lambda s: None)
     assert words in str(caught.value)
+
+
+def _dedicated(spec_cku, status_cku, deleted_at=None):
+    cluster = {"id": "lkc-1", "spec": {"display_name": "ledger", "environment": {"id": "env-1"},
+                                       "config": {"kind": "Dedicated", "cku": spec_cku}},
+               "status": {"phase": "PROVISIONED", "cku": status_cku}, "metadata": {}}
+    if deleted_at:
+        cluster["metadata"]["deleted_at"] = deleted_at
+    return cluster
+
+
+class SequenceClient(object):
+    """get_cluster answers the given clusters in turn (the last one again and again)."""
+
+    def __init__(self, clusters):
+        self.clusters = list(clusters)
+        self.reads = 0
+
+    def get_cluster(self, cluster_id, env_id):
+        self.reads += 1
+        return self.clusters.pop(0) if len(self.clusters) > 1 else self.clusters[0]
+
+
+def test_a_resize_is_waited_for_until_the_ckus_are_in_effect():
+    client = SequenceClient([_dedicated(3, 2), _dedicated(3, 2), _dedicated(3, 3)])
+    cluster, history = cc.wait_for_cluster(client, "lkc-1", "env-1", timeout=60, interval=0,
+                                           sleep=lambda s: None)
+    assert client.reads == 3 and cluster["status"]["cku"] == 3 and history == ["PROVISIONED"]
+    view = cc.cluster_view(_dedicated(3, 2))
+    assert view["resizing"] is True and view["current_cku"] == 2 and view["cku"] == 3
+    assert cc.cluster_view(_dedicated(3, 3))["resizing"] is False
+
+    ticks = iter(range(0, 1000, 3))
+    with pytest.raises(cc.ConfluentCloudError) as caught:
+        cc.wait_for_cluster(SequenceClient([_dedicated(3, 2)]), "lkc-1", "env-1", timeout=5,
+                            interval=0, clock=lambda: next(ticks), sleep=lambda s: None)
+    assert "Cluster lkc-1 is still resizing from 2 to 3 CKUs after 5 seconds" in str(caught.value)
+
+
+def test_a_cluster_being_deleted():
+    deleting = _dedicated(2, 2, deleted_at="2026-01-01T00:00:00Z")
+    view = cc.cluster_view(deleting)
+    assert view["deleting"] is True and view["deleted_at"] == "2026-01-01T00:00:00Z"
+    assert cc.cluster_view(_dedicated(2, 2))["deleting"] is False
+    with pytest.raises(cc.ConfluentCloudError) as caught:
+        cc.wait_for_cluster(SequenceClient([deleting]), "lkc-1", "env-1", timeout=5,
+                            interval=0, sleep=lambda s: None)
+    assert "was deleted while waiting" in str(caught.value)
+
+    ticks = iter(range(0, 1000, 3))
+    with pytest.raises(cc.ConfluentCloudError) as caught:
+        cc.wait_for_cluster_gone(SequenceClient([deleting]), "lkc-1", "env-1", timeout=5,
+                                 interval=0, clock=lambda: next(ticks), sleep=lambda s: None)
+    assert "Cluster lkc-1 is still being deleted 5 seconds after Confluent Cloud accepted its " \
+        "deletion" in str(caught.value)
+    assert "sends no second delete" in str(caught.value)
+
+
+def test_wait_until_listed_polls_the_list_until_the_new_id_shows():
+    answers = [[], [{"id": "other"}], [{"id": "other"}, {"id": "env-new"}]]
+    calls = []
+
+    def listing():
+        calls.append(1)
+        return answers[len(calls) - 1]
+    cc.wait_until_listed(listing, "env-new", timeout=60, interval=0, what="environment",
+                         sleep=lambda s: None)
+    assert len(calls) == 3
+
+    ticks = iter(range(0, 1000, 3))
+    with pytest.raises(cc.ConfluentCloudError) as caught:
+        cc.wait_until_listed(lambda: [], "env-new", timeout=5, interval=0, what="environment",
+                             clock=lambda: next(ticks), sleep=lambda s: None)
+    assert "The new environment env-new was created, but Confluent Cloud still does not list " \
+        "it after 5 seconds. Do not re-run the task before it is listed" in str(caught.value)
+
+
+class KeyProbe(object):
+    def __init__(self, statuses):
+        self.statuses = list(statuses)
+        self.calls = []
+
+    def request(self, method, path, query=None):
+        self.calls.append((method, path, query))
+        status = self.statuses.pop(0)
+        if status != 200:
+            raise cc.ConfluentCloudError("HTTP %d" % status, status=status)
+        return {"data": []}
+
+
+@pytest.mark.parametrize("statuses,attempts", [
+    ([401, 401, 200], 3),
+    ([401, 403], 2),  # authenticated, its owner has no role yet
+    ([200], 1),
+])
+def test_wait_until_key_authenticates(statuses, attempts):
+    probe = KeyProbe(statuses)
+    assert cc.wait_until_key_authenticates(probe, "K1", 60, 0, sleep=lambda s: None) == attempts
+    assert probe.calls[0] == ("GET", "/org/v2/environments", {"page_size": 1})
+
+
+def test_wait_until_key_authenticates_gives_up_or_fails_on_other_errors():
+    ticks = iter(range(0, 1000, 3))
+    with pytest.raises(cc.ConfluentCloudError) as caught:
+        cc.wait_until_key_authenticates(KeyProbe([401] * 10), "K1", 5, 0,
+                                        clock=lambda: next(ticks), sleep=lambda s: None)
+    assert caught.value.status == 401
+    assert "still refuses the new API key K1 (HTTP 401) after 5 seconds and 2 attempts" \
+        in str(caught.value)
+    with pytest.raises(cc.ConfluentCloudError) as caught:
+        cc.wait_until_key_authenticates(KeyProbe([401, 500]), "K1", 60, 0, sleep=lambda s: None)
+    assert caught.value.status == 500
 
 
 # ---- API keys -------------------------------------------------------------------------------

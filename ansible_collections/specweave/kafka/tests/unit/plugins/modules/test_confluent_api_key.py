@@ -9,10 +9,13 @@ __metaclass__ = type
 
 import pytest
 
+from ansible.module_utils import basic
+
 from ansible_collections.specweave.kafka.tests.unit.plugins.modules.confluent_cloud_fake import (  # noqa: F401 pylint: disable=unused-import
     CONNECTION,
     check_then_apply,
     cloud,
+    error,
     same_except,
 )
 from ansible_collections.specweave.kafka.plugins.modules import confluent_api_key as module
@@ -64,12 +67,66 @@ def test_update_by_id_then_absent(run_main, cloud, seeded):
     assert not failed and again["changed"] is False
 
 
+class NewKeyProbe(object):
+    """The Cloud API as a new key sees it: HTTP 401 for the first ``refusals`` requests."""
+
+    def __init__(self, refusals):
+        self.refusals = refusals
+        self.used = []
+
+    def __call__(self, api_key, api_secret):
+        self.used.append((api_key, api_secret))
+        return self
+
+    def request(self, method, path, query=None):
+        if self.refusals:
+            self.refusals -= 1
+            raise error(401, "refused")
+        return {"data": []}
+
+
 def test_a_cloud_key_is_found_among_the_owners_keys(run_main, cloud, seeded):
+    cloud.with_credentials = NewKeyProbe(0)
     cloud_key = dict(name="automation", owner=seeded[2], resource="cloud")
     result, failed = run_main(module.main, dict(CONNECTION, **cloud_key))
     assert not failed and result["changed"] and result["api_key"]["secret"]
     assert result["api_key"]["resource"] == "cloud"
     assert run_main(module.main, dict(CONNECTION, **cloud_key))[0]["changed"] is False
+
+
+def test_a_new_cloud_key_is_returned_once_it_authenticates(run_main, cloud, seeded):
+    probe = cloud.with_credentials = NewKeyProbe(3)
+    args = dict(CONNECTION, name="automation", owner=seeded[2], resource="cloud",
+                wait_interval=0)
+    result, failed = run_main(module.main, args)
+    assert not failed and result["authenticated"] is True, result
+    assert result["authentication_attempts"] == 4 and probe.refusals == 0
+    assert probe.used == [(result["api_key"]["id"], result["api_key"]["secret"])]
+
+
+def test_a_new_cloud_key_that_does_not_authenticate_in_time_is_returned_with_a_warning(
+        run_main, cloud, seeded, monkeypatch):
+    warnings = []
+    monkeypatch.setattr(basic.AnsibleModule, "warn", lambda self, text: warnings.append(text))
+    cloud.with_credentials = NewKeyProbe(1000)
+    args = dict(CONNECTION, name="automation", owner=seeded[2], resource="cloud",
+                wait_interval=0, wait_timeout=0)
+    result, failed = run_main(module.main, args)
+    # the secret exists only in this result: the task must not fail and lose it
+    assert not failed and result["changed"] and result["authenticated"] is False, result
+    key_id = result["api_key"]["id"]
+    assert result["api_key"]["secret"] == "secret-of-" + key_id
+    assert any("still refuses the new API key %s (HTTP 401) after 0 seconds" % key_id in w
+               and "store them" in w for w in warnings), warnings
+
+
+def test_cluster_keys_and_wait_false_do_not_try_the_key(run_main, cloud, seeded):
+    probe = cloud.with_credentials = NewKeyProbe(1000)
+    result, failed = run_main(module.main, dict(CONNECTION, **KEY))
+    assert not failed and "authenticated" not in result and probe.used == []
+    result, failed = run_main(module.main, dict(CONNECTION, name="automation", owner=seeded[2],
+                                                resource="cloud", wait=False))
+    assert not failed and "authenticated" not in result and probe.used == []
 
 
 @pytest.mark.parametrize("args,words", [

@@ -11,6 +11,7 @@ import pytest
 
 from ansible_collections.specweave.kafka.tests.unit.plugins.modules.confluent_cloud_fake import (  # noqa: F401 pylint: disable=unused-import
     CONNECTION,
+    FakeCloud,
     check_then_apply,
     cloud,
     same_except,
@@ -128,3 +129,58 @@ def test_info_lists_the_environment_and_filters(run_main, cloud):
     assert [c["id"] for c in result["clusters"]] == [first]
     result, failed = run_main(info.main, dict(CONNECTION, environment="nope"))
     assert failed and "Environment 'nope' not found" in result["msg"]
+
+
+def test_a_failed_cluster_fails_every_present_run_naming_it(run_main, cloud):
+    env_id = cloud.add_environment("prod")
+    cluster_id = cloud.add_cluster(env_id, "orders", phase="FAILED")
+    for check_mode in (True, False):
+        result, failed = run_main(module.main, dict(CONNECTION, **args()), check_mode=check_mode)
+        assert failed and result["msg"].startswith(
+            "Cluster %s (orders) in environment %s is FAILED: Confluent Cloud could not "
+            "provision it and does not retry. Delete it (state: absent)" % (cluster_id, env_id))
+        assert result["cluster"]["phase"] == "FAILED"
+    assert cloud.writes() == []
+    result, failed = run_main(module.main, dict(CONNECTION, name="orders", environment="prod",
+                                                state="absent", wait=False))
+    assert not failed and result["changed"] and cloud.writes() == [
+        ("delete_cluster", cluster_id, env_id)]
+
+
+def test_a_cluster_being_deleted_is_not_deleted_again(run_main, cloud):
+    env_id = cloud.add_environment("prod")
+    cluster_id = cloud.add_cluster(env_id, "orders")
+    cloud.clusters[cluster_id]["metadata"]["deleted_at"] = "2026-01-01T00:00:00Z"
+    absent = dict(CONNECTION, name="orders", environment="prod", state="absent", wait=False)
+    result, failed = run_main(module.main, absent)
+    assert not failed and result["changed"] is False and result["deleting"] is True, result
+    assert result["cluster"]["deleted_at"] == "2026-01-01T00:00:00Z" and cloud.writes() == []
+
+    result, failed = run_main(module.main, dict(CONNECTION, **args()))
+    assert failed and "Cluster %s (orders) is being deleted (deletion accepted at " \
+        "2026-01-01T00:00:00Z)" % cluster_id in result["msg"], result
+
+    # a live cluster of the same name is the one a present run manages
+    live_id = cloud.add_cluster(env_id, "orders")
+    result, failed = run_main(module.main, dict(CONNECTION, **args()))
+    assert not failed and result["cluster"]["id"] == live_id and result["changed"] is False
+
+
+def test_a_resize_in_progress_is_waited_for(run_main, cloud):
+    env_id = cloud.add_environment("prod")
+    cluster_id = cloud.add_cluster(env_id, "ledger", kind="Dedicated",
+                                   config={"kind": "Dedicated", "cku": 3})
+    cloud.clusters[cluster_id]["status"]["cku"] = 2
+    reads = []
+
+    def get_cluster(cid, eid):
+        reads.append(cid)
+        if len(reads) >= 3:
+            cloud.clusters[cid]["status"]["cku"] = 3
+        return FakeCloud.get_cluster(cloud, cid, eid)
+    cloud.get_cluster = get_cluster
+    result, failed = run_main(module.main, dict(CONNECTION, **args(
+        name="ledger", cluster_type="Dedicated", cku=3)))
+    assert not failed and result["changed"] is False, result
+    assert result["cluster"]["current_cku"] == 3 and result["cluster"]["resizing"] is False
+    assert len(reads) == 3 and cloud.writes() == []
