@@ -8,6 +8,7 @@ client certificate from the CA (testbed/tls_proxy.py, OpenSSL through Python's s
 relays to the registry.
 """
 import json
+import re
 import uuid
 
 import pytest
@@ -44,6 +45,29 @@ def versions(reg, subject):
     status, body = reg.request("GET", "/subjects/%s/versions" % subject)
     assert status in (200, 404), (status, body)
     return body if status == 200 else []
+
+
+def refused_client_certificate(url, alert):
+    """The module's whole sentence when the TLS listener refuses the client certificate.
+
+    With TLS 1.3 the client finishes its handshake before the listener checks the certificate:
+    the listener's alert (``alert``) arrives, or its close overtakes the alert and the module
+    says the connection was closed without an answer; each is matched whole.
+    """
+    request = re.escape(" (GET %s/" % url) + r"[^ )]+\)"
+    return re.compile(
+        re.escape("Schema Registry at %s refused the TLS client certificate" % url) + request +
+        ": " + alert + re.escape(". It requires a client certificate it trusts: set client_cert "
+                                 "and client_key (or SCHEMA_REGISTRY_CLIENT_CERT / "
+                                 "SCHEMA_REGISTRY_CLIENT_KEY) to a certificate signed by a CA "
+                                 "the registry, or the TLS listener in front of it, accepts.") +
+        "|" + re.escape("Cannot reach Schema Registry at %s" % url) + request +
+        r": EOF occurred in violation of protocol \(_ssl\.c:\d+\)" + re.escape(
+            ". The registry closed the TLS connection without an answer, which is also what a "
+            "registry (or a TLS listener in front of it) does when it refuses the client "
+            "certificate: if it requires one, set client_cert and client_key (or "
+            "SCHEMA_REGISTRY_CLIENT_CERT / SCHEMA_REGISTRY_CLIENT_KEY) to a certificate signed by "
+            "a CA it accepts; otherwise check that the registry is running."))
 
 
 def record(name):
@@ -92,8 +116,12 @@ def test_refused_tokens_and_untrusted_certificate(https_registry):
     # the registry's certificate is not trusted without the CA: a TLS error, said as such
     untrusted = run(reg, "schema_registry", dict(args, ca_path=None))
     assert untrusted.get("failed") is True, untrusted
-    assert "CERTIFICATE_VERIFY_FAILED" in untrusted["msg"] or "certificate" in untrusted["msg"].lower(), \
-        untrusted["msg"]
+    assert re.fullmatch(
+        re.escape("TLS validation failed for %s (GET %s/" % (reg.url, reg.url)) + r"[^ )]+\): "
+        r"\[SSL: CERTIFICATE_VERIFY_FAILED\] certificate verify failed: self-signed certificate "
+        r"in certificate chain \(_ssl\.c:\d+\)" + re.escape(
+            ". Set ca_path to the CA that signed the registry's certificate (or "
+            "validate_certs=false for tests only)."), untrusted["msg"]), untrusted["msg"]
     assert versions(reg, subject) == []
     status, subjects = reg.request("GET", "/subjects")
     assert status == 200 and subject not in subjects, json.dumps(subjects)[:200]
@@ -129,11 +157,22 @@ def test_client_certificate_required(https_registry, tmp_path):
         accepted = len(proxy.peers)
         refused = {"subject": refused_subject, "schema": record("Refused"), "url": url,
                    "retries": 0}
-        for label, extra in [("no client certificate", {}),
-                             ("certificate from another CA",
-                              {"client_cert": foreign_cert, "client_key": foreign_key})]:
+        # (what the module says when the alert arrives, what the listener refused)
+        for label, extra, alert, listener_saw in [
+                ("no client certificate", {}, "TLSV13_ALERT_CERTIFICATE_REQUIRED",
+                 "[SSL: PEER_DID_NOT_RETURN_A_CERTIFICATE] peer did not return a certificate"),
+                ("certificate from another CA",
+                 {"client_cert": foreign_cert, "client_key": foreign_key},
+                 # the client sends its chain: the other CA's certificate is the one refused
+                 "TLSV1_ALERT_UNKNOWN_CA", "[SSL: CERTIFICATE_VERIFY_FAILED] certificate verify "
+                 "failed: self-signed certificate in certificate chain")]:
+            seen = len(proxy.refused)
             result = run(reg, "schema_registry", dict(refused, **extra))
             assert result.get("failed") is True, (label, result)
-            assert "client certificate" in result["msg"], (label, result["msg"])
-        assert len(proxy.peers) == accepted and len(proxy.refused) >= 2, proxy.refused
+            assert refused_client_certificate(url, alert).fullmatch(result["msg"]), \
+                (label, result["msg"])
+            assert proxy.refused[seen:] and all(listener_saw in error
+                                                for error in proxy.refused[seen:]), \
+                (label, proxy.refused[seen:])
+        assert len(proxy.peers) == accepted, proxy.peers
     assert versions(reg, refused_subject) == []
