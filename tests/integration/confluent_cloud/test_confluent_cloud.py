@@ -13,7 +13,7 @@ import time
 from testbed.ansible import run_playbook
 from testbed.confluent_cloud_fake import cluster_module_args
 
-FAST = dict(wait_interval=0.1, wait_timeout=30)
+FAST = dict(wait_interval=0.02, wait_timeout=30)
 
 
 def _cluster_args(env, **extra):

@@ -63,8 +63,8 @@ options:
     description:
       - After creating a Cloud API key, wait until the Confluent Cloud API accepts it (HTTP 401
         until then; a 403 because its owner has no role yet counts as accepted).
-      - If it is still refused after O(wait_timeout), the task does not fail (the secret would
-        be lost): it returns the key and its secret with RV(authenticated=false) and a warning.
+      - If it is still refused after O(wait_timeout), the task does not fail, as the secret would
+        be lost; it returns the key and its secret with RV(authenticated=false) and a warning.
     type: bool
     default: true
   wait_timeout:

@@ -101,8 +101,8 @@ options:
         effect (C(status.cku) reaches O(cku); the API accepts a resize at once and the CKUs
         follow, often hours later), and until it is gone after deleting it.
       - A run that finds the cluster still provisioning or resizing waits for it first.
-      - Whatever O(wait), a new cluster is returned only once Confluent Cloud lists it (within
-        O(wait_timeout)): its lists are eventually consistent, and a run that ended earlier could
+      - Whatever O(wait), a new cluster is returned only once Confluent Cloud lists it, within
+        O(wait_timeout). Its lists are eventually consistent, and a run that ended earlier could
         let the next run create a second cluster of the same name.
     type: bool
     default: true
