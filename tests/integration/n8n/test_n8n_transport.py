@@ -8,6 +8,7 @@ certificate (testbed/tls_proxy.py, OpenSSL through Python's ssl module), with a 
 Everything is read back through n8n's public API with plain urllib (``n8n.api``).
 """
 import http.server
+import re
 import threading
 import urllib.error
 import urllib.request
@@ -171,6 +172,27 @@ def test_creation_is_never_repeated_and_activation_is_retried(n8n, front, module
     assert module("n8n_workflow", dict(args, state="absent"))["changed"] is True
 
 
+def refused_client_certificate(url, alert):
+    """The module's whole sentence when the TLS listener refuses the client certificate.
+
+    With TLS 1.3 the client finishes its handshake before the listener checks the certificate:
+    the listener's alert (``alert``) arrives, or its close overtakes the alert and the module
+    says the connection was closed without an answer; each is matched whole.
+    """
+    return re.compile(
+        re.escape("listing workflows: n8n at %s (or the TLS proxy in front of it) refused the "
+                  "client certificate (" % url) + r"(<urlopen error )?\[SSL: " + alert +
+        r"\] [^()]+ \(_ssl\.c:\d+\)>?" + re.escape("). Check client_cert and client_key.") +
+        "|" + re.escape("listing workflows: cannot reach n8n at %s (" % url) +
+        r"(<urlopen error )?(\[SSL: UNEXPECTED_EOF_WHILE_READING\] )?EOF occurred in violation "
+        r"of protocol \(_ssl\.c:\d+\)>?" + re.escape(
+            "). Check that n8n is running and that api_url (or N8N_API_URL) is the address of "
+            "n8n as seen from this host. The TLS connection was closed without an answer, which "
+            "is also what a TLS listener in front of n8n does when it refuses the client "
+            "certificate: if it requires one, set client_cert and client_key (or "
+            "N8N_CLIENT_CERT / N8N_CLIENT_KEY)."))
+
+
 @pytest.fixture
 def tls_front(n8n, tmp_path):
     ca = CertificateAuthority(str(tmp_path / "ca"))
@@ -202,17 +224,28 @@ def test_https_with_ca_path_and_client_certificate(n8n, module, tls_front, tmp_p
 
     accepted = len(proxy.peers)
     foreign = CertificateAuthority(str(tmp_path / "foreign"), name="another-ca")
+    seen = len(proxy.refused)
     untrusted = module("n8n_workflow", dict(args, ca_path=foreign.cafile, state="absent",
                                             retries=0))
     assert untrusted["failed"] is True, untrusted
-    assert untrusted["msg"].startswith("listing workflows: the TLS certificate of n8n at %s is "
-                                       "not trusted" % proxy.base_url), untrusted["msg"]
+    assert re.fullmatch(
+        re.escape("listing workflows: the TLS certificate of n8n at %s is not trusted ("
+                  % proxy.base_url) + r"(<urlopen error )?\[SSL: CERTIFICATE_VERIFY_FAILED\] "
+        r"certificate verify failed: self-signed certificate in certificate chain "
+        r"\(_ssl\.c:\d+\)>?" + re.escape("). Set ca_path (or N8N_CA_PATH) to the CA bundle that "
+                                          "signed it."), untrusted["msg"]), untrusted["msg"]
+    # the module refused the listener's certificate: the listener saw the module's alert
+    assert proxy.refused[seen:] and all("TLSV1_ALERT_UNKNOWN_CA" in error
+                                        for error in proxy.refused[seen:]), proxy.refused[seen:]
+    seen = len(proxy.refused)
     no_cert = module("n8n_workflow", dict(args, client_cert=None, client_key=None,
                                           state="absent", retries=0))
     assert no_cert["failed"] is True, no_cert
-    assert "client certificate" in no_cert["msg"] and "client_cert" in no_cert["msg"], \
-        no_cert["msg"]
-    assert len(proxy.peers) == accepted and proxy.refused
+    assert refused_client_certificate(proxy.base_url, "TLSV13_ALERT_CERTIFICATE_REQUIRED") \
+        .fullmatch(no_cert["msg"]), no_cert["msg"]
+    assert proxy.refused[seen:] and all("PEER_DID_NOT_RETURN_A_CERTIFICATE" in error
+                                        for error in proxy.refused[seen:]), proxy.refused[seen:]
+    assert len(proxy.peers) == accepted, proxy.peers
     assert len(workflows_named(n8n, name)) == 1  # nothing was deleted by the refused runs
 
     assert module("n8n_workflow", dict(args, state="absent"))["changed"] is True
