@@ -181,8 +181,9 @@ def refused_client_certificate(url, alert):
     """
     return re.compile(
         re.escape("listing workflows: n8n at %s (or the TLS proxy in front of it) refused the "
-                  "client certificate (" % url) + r"(<urlopen error )?\[SSL: " + alert +
-        r"\] [^()]+ \(_ssl\.c:\d+\)>?" + re.escape("). Check client_cert and client_key.") +
+                  "client certificate (" % url) + r"(<urlopen error )?(\[SSL: " + alert +
+        r"\] [^()]+ \(_ssl\.c:\d+\)|" + alert + r")>?" +
+        re.escape("). Check client_cert and client_key.") +
         "|" + re.escape("listing workflows: cannot reach n8n at %s (" % url) +
         r"(<urlopen error )?(\[SSL: UNEXPECTED_EOF_WHILE_READING\] )?EOF occurred in violation "
         r"of protocol \(_ssl\.c:\d+\)>?" + re.escape(
