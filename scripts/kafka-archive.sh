@@ -8,7 +8,7 @@
 # Cache: ${SPECWEAVE_CACHE:-~/.cache/specweave-kafka}/archives/kafka_2.13-<version>.tgz
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
-version=${1:-${KAFKA_VERSION:-4.1.1}}
+version=${1:-${KAFKA_VERSION:-4.4.0}}
 scala=2.13
 cache=${SPECWEAVE_CACHE:-$HOME/.cache/specweave-kafka}
 name="kafka_${scala}-${version}"

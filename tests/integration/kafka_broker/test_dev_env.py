@@ -1,8 +1,10 @@
 """The local dev cluster (playbooks/dev_env.yml + role kafka_broker in user-level service mode).
 
 One session-long sequence, checked with Kafka's own CLI tools: up -> the cluster serves with 3
-brokers, 3 voters and the example topics -> re-run changes and restarts nothing -> a log dir of
-another cluster is refused and left untouched -> down leaves no process and no state.
+brokers, 3 voters and the example topics -> re-run changes and restarts nothing -> restarted: every
+node gets a new process, one at a time, the active controller last, with the time of each node
+reported -> a log dir of another cluster is refused and left untouched -> down stops the nodes in
+Kafka's order, each controlled shutdown approved (no node killed), and leaves no process and no state.
 """
 import os
 import re
@@ -27,7 +29,24 @@ def pids_of(state_dir):
 
 
 def node_stats(run):
-    return dict((host, run.stats(host)) for host in NODES)
+    """Recap of every dev node; a node missing from the recap (it ran nothing) fails the test."""
+    stats = dict((host, run.stats(host)) for host in NODES)
+    missing = [host for host, stat in stats.items() if not stat or stat.get("ok", 0) == 0]
+    assert not missing, "no recap for %s: %s" % (missing, run.data.get("stats"))
+    return stats
+
+
+def task_message(run, name, host="kafka-dev-1"):
+    found = [r for r in run.task_results(host) if r["_task"].split(" : ")[-1] == name]
+    assert found, "task %r did not run" % name
+    return found[0]["msg"]
+
+
+def active_controller(bootstrap):
+    status = tool("org.apache.kafka.tools.MetadataQuorumCommand", "--bootstrap-server", bootstrap,
+                  "describe", "--status")
+    assert status.returncode == 0, status.stderr
+    return int(re.search(r"LeaderId:\s+(\d+)", status.stdout).group(1))
 
 
 def test_dev_cluster_lifecycle(dev_env):
@@ -63,6 +82,21 @@ def test_dev_cluster_lifecycle(dev_env):
     assert all(s.get("changed", 0) == 0 for s in node_stats(again).values()), node_stats(again)
     assert sorted(pids_of(state)) == sorted(pids), "a node was restarted on an unchanged re-run"
 
+    # restarted: one node at a time behind the gate, the active controller last, every node a new process
+    leader = active_controller(bootstrap)
+    restart = run_playbook(PLAYBOOK, {"kafka_dev_state": "restarted"}, env=dev_env)
+    assert restart.returncode == 0, restart.stdout[-4000:]
+    lines = task_message(restart, "Restart | Report the duration, node by node")
+    assert re.match(r"Rolling restart of 3 nodes \(.*\) took [0-9.]+ s$", lines[0]), lines
+    order = [line.split(":")[0].split(" ")[0] for line in lines[1:]]
+    assert sorted(order) == NODES and order[-1] == "kafka-dev-%d" % leader, lines
+    for line in lines[1:]:
+        assert re.search(r": [0-9.]+ s = stop [0-9.]+ s \+ start [0-9.]+ s \+ back in the metadata [0-9.]+ s"
+                         r" \+ caught up [0-9.]+ s \(\d+ gate polls, \d+ registrations refused\)$", line), line
+    restarted = pids_of(state)
+    assert len(restarted) == 3 and not set(restarted) & set(pids), (pids, restarted)
+    pids = restarted
+
     # a different cluster id on disk is refused with a clear message; data is not reformatted
     meta = os.path.join(state, "node-1", "data", "meta.properties")
     with open(meta) as handle:
@@ -74,14 +108,27 @@ def test_dev_cluster_lifecycle(dev_env):
     with open(meta) as handle:
         assert handle.read() == before
 
-    # down: no process left behind, state removed
-    down = run_playbook(PLAYBOOK, {"kafka_dev_state": "absent"}, env=dev_env)
+    # down: Kafka's order, every controlled shutdown approved (none killed), no process left, state removed
+    logs = dict((node, os.path.join(state, "node-%d" % node, "logs", "server.log")) for node in (1, 2, 3))
+    sizes = dict((node, os.path.getsize(path)) for node, path in logs.items())
+    down = run_playbook(PLAYBOOK, {"kafka_dev_state": "absent", "kafka_dev_purge": False}, env=dev_env)
     assert down.returncode == 0, down.stdout[-4000:]
     assert pids_of(state) == []
+    message = task_message(down, "Stop | Report the duration")
+    assert re.match(r"Stopped 3 nodes \(kafka-dev-1 one at a time, then kafka-dev-2, kafka-dev-3 together\) in [0-9.]+ s$",
+                    message), message
+    for node, path in logs.items():
+        with open(path) as handle:
+            handle.seek(sizes[node])
+            text = handle.read()
+        assert "The controller has asked us to exit controlled shutdown" in text, (node, text[-3000:])
+        assert "Timed out waiting for the controller to approve controlled shutdown" not in text, node
+    purge = run_playbook(PLAYBOOK, {"kafka_dev_state": "absent"}, env=dev_env)
+    assert purge.returncode == 0, purge.stdout[-4000:]
     assert not os.path.exists(os.path.join(state, "node-1"))
 
 
 def test_bad_state_is_refused(dev_env):
     run = run_playbook(PLAYBOOK, {"kafka_dev_state": "running"}, env=dev_env)
     assert run.returncode != 0
-    assert "kafka_dev_state is present or absent" in run.stdout
+    assert "kafka_dev_state is present, absent or restarted" in run.stdout
