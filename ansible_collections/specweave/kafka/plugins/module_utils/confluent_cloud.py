@@ -11,7 +11,11 @@ from 1 s capped at 30 s, ``max_retries``) and one clear error naming Confluent's
 ``errors[].detail`` (``ConfluentCloudFamily``). Every call that changes something is a named
 method of the client. ``ConfluentCloudConnection`` is the family's seam on the runner; the
 resources of the modules are in ``confluent_cloud_resource``. Everything else here is pure
-functions, unit-tested without a server.
+functions, unit-tested without a server, and the waits for what the service does
+asynchronously: provisioning and CKU resizes (``wait_for_cluster``), deletion
+(``wait_for_cluster_gone``; a cluster being deleted keeps ``metadata.deleted_at``), lists that
+show a new object late (``wait_until_listed``) and new Cloud API keys refused for a while
+(``wait_until_key_authenticates``).
 """
 
 from __future__ import absolute_import, division, print_function
