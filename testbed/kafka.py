@@ -18,6 +18,8 @@ import time
 import uuid
 import base64
 
+from testbed.cds import Archive
+
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 DEFAULT_VERSION = os.environ.get("KAFKA_VERSION", "4.4.0")
 
@@ -93,6 +95,8 @@ class KafkaNode(object):
         self.log_dir = os.path.join(self.dir, "data")
         self.config_path = os.path.join(self.dir, "server.properties")
         self.process = None
+        # the first node writes the broker's class archive when it stops cleanly (testbed.cds)
+        self.cds = Archive(cluster.libs, "broker", cluster.java_bin, dump=node_id == 1)
         self.extra_listeners = {}  # name -> (port, security protocol)
 
     @property
@@ -146,12 +150,12 @@ class KafkaNode(object):
         """Run a Kafka tool class with the cluster's classpath; returns CompletedProcess."""
         return self.cluster.java(main_class, *args, **kwargs)
 
-    def format_command(self):
+    def format_command(self, archive=None):
         # "--cluster-id=ID" in one argument: a random id starts with "-" once in 64, which
         # the tool's parser would otherwise read as an option.
         args = ["format", "--cluster-id=" + self.cluster.cluster_id, "-c", self.config_path]
         args += self.cluster.format_args(self) if self.cluster.format_args else []
-        return self.cluster.java_command("kafka.tools.StorageTool", *args)
+        return self.cluster.java_command("kafka.tools.StorageTool", *args, archive=archive)
 
     def start(self):
         log_dir = os.path.join(self.dir, "logs")
@@ -159,9 +163,9 @@ class KafkaNode(object):
         cmd = [self.cluster.java_bin, "-Xms256m", "-Xmx%s" % self.cluster.heap,
                "-XX:+UseG1GC", "-XX:MaxGCPauseMillis=20", "-Djava.awt.headless=true",
                "-Dkafka.logs.dir=%s" % log_dir,
-               "-Dlog4j2.configurationFile=%s" % self.cluster.log4j_path,
-               "-cp", os.path.join(self.cluster.libs, "*"),
-               "kafka.Kafka", self.config_path]
+               "-Dlog4j2.configurationFile=%s" % self.cluster.log4j_path]
+        cmd += self.cds.jvm_args()
+        cmd += ["-cp", os.path.join(self.cluster.libs, "*"), "kafka.Kafka", self.config_path]
         self.stdout = open(os.path.join(log_dir, "stdout.log"), "ab")
         self.process = subprocess.Popen(cmd, stdout=self.stdout, stderr=subprocess.STDOUT,
                                         stdin=subprocess.DEVNULL, start_new_session=True)
@@ -185,14 +189,18 @@ class KafkaNode(object):
         except subprocess.TimeoutExpired:
             os.killpg(self.process.pid, signal.SIGKILL)
             self.process.wait(10)
+        self.cds.adopt(self.process.returncode)
         self.process = None
         self.stdout.close()
 
     def kill(self):
         """Hard-kill the broker (crash simulation)."""
+        if self.process is None:
+            return
         if self.running():
             os.killpg(self.process.pid, signal.SIGKILL)
-            self.process.wait(10)
+        self.process.wait(10)
+        self.cds.adopt(self.process.returncode)
         self.process = None
         self.stdout.close()
 
@@ -233,15 +241,24 @@ class KafkaCluster(object):
     def bootstrap_servers(self):
         return ",".join(n.bootstrap for n in self.nodes)
 
-    def java_command(self, main_class, *args):
-        return [self.java_bin, "-Xmx256m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
-                "-Dlog4j2.configurationFile=%s" % self.log4j_quiet_path,
-                "-cp", os.path.join(self.libs, "*"), tool_class(self.libs, main_class)] + list(args)
+    def tool_archive(self, main_class, dump=True):
+        return Archive(self.libs, tool_class(self.libs, main_class), self.java_bin, dump=dump)
+
+    def java_command(self, main_class, *args, **kwargs):
+        """The command line of a Kafka tool; with ``archive`` (``tool_archive``), its CDS flags."""
+        archive = kwargs.pop("archive", None)
+        return ([self.java_bin, "-Xmx256m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
+                 "-Dlog4j2.configurationFile=%s" % self.log4j_quiet_path]
+                + (archive.jvm_args() if archive else [])
+                + ["-cp", os.path.join(self.libs, "*"), tool_class(self.libs, main_class)] + list(args))
 
     def java(self, main_class, *args, **kwargs):
         timeout = kwargs.pop("timeout", 120)
-        return subprocess.run(self.java_command(main_class, *args), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                              timeout=timeout, stdin=subprocess.DEVNULL, **kwargs)
+        archive = self.tool_archive(main_class)
+        result = subprocess.run(self.java_command(main_class, *args, archive=archive), stdout=subprocess.PIPE,
+                                stderr=subprocess.PIPE, text=True, timeout=timeout, stdin=subprocess.DEVNULL, **kwargs)
+        archive.adopt(result.returncode)
+        return result
 
     @property
     def log4j_quiet_path(self):
@@ -265,11 +282,14 @@ class KafkaCluster(object):
         formats = []
         for node in self.nodes:
             node.write_config()
-            formats.append((node, subprocess.Popen(
-                node.format_command(), stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                stdin=subprocess.DEVNULL, text=True)))
-        for node, proc in formats:
+            # one of the formats run side by side writes the tool's class archive
+            archive = self.tool_archive("kafka.tools.StorageTool", dump=node is self.nodes[0])
+            formats.append((node, archive, subprocess.Popen(
+                node.format_command(archive),
+                stdout=subprocess.PIPE, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, text=True)))
+        for node, archive, proc in formats:
             output = proc.communicate(timeout=120)[0]
+            archive.adopt(proc.returncode)
             if proc.returncode != 0:
                 raise RuntimeError("storage format failed for node %d:\n%s" % (node.node_id, output))
         try:
@@ -313,12 +333,21 @@ class KafkaCluster(object):
         return {}
 
     def stop(self):
+        """Stop every node. A cluster on its own throw-away folder is killed at once: nothing of
+        it is kept, and a controlled shutdown of the last nodes would only wait for a controller
+        quorum that is already gone. A cluster on a given folder (kept) shuts down cleanly."""
+        if self.own_workdir:
+            for node in self.nodes:
+                if node.cds.pending and node.running():
+                    node.stop()  # a clean exit writes the broker's class archive (testbed.cds)
+            for node in self.nodes:
+                node.kill()
+            shutil.rmtree(self.workdir, ignore_errors=True)
+            return
         for node in self.nodes:
             node.terminate()
         for node in self.nodes:
             node.stop()
-        if self.own_workdir:
-            shutil.rmtree(self.workdir, ignore_errors=True)
 
     def __enter__(self):
         return self.start()
