@@ -5,7 +5,9 @@
 #        cover what default proves (converge, idempotence in secure, acks=all traffic with brokers
 #        down in rolling) within the CI budget; run default on its own with `scripts/molecule.sh default`.
 # Prepares what they need first (all cached): the node image and two Kafka archives from Maven Central
-# (KAFKA_VERSION, and KAFKA_OLD_VERSION that the rolling scenario upgrades from).
+# (KAFKA_VERSION, default 4.4.0, and KAFKA_OLD_VERSION, default 4.1.1, that the rolling scenario upgrades
+# from), and serves the archives over HTTP on 127.0.0.1 (KAFKA_ARCHIVE_BASE_URL) for the role's
+# install_source url (the rolling scenario's upgrade downloads KAFKA_VERSION from it, SHA-512 checked).
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/.." && pwd)
 venv=${VENV:-$repo/.venv}
@@ -20,15 +22,26 @@ export CONTAINERS_CONF=${SPECWEAVE_CACHE:-$HOME/.cache/specweave-kafka}/containe
 image=${SPECWEAVE_NODE_IMAGE:-}
 [ -n "$image" ] || image=$("$repo/scripts/podman-image.sh" | tail -n 1)
 export SPECWEAVE_NODE_IMAGE=$image
-export KAFKA_VERSION=${KAFKA_VERSION:-4.1.1}
+export KAFKA_VERSION=${KAFKA_VERSION:-4.4.0}
 archive=${KAFKA_ARCHIVE:-}
 [ -n "$archive" ] || archive=$("$repo/scripts/kafka-archive.sh" "$KAFKA_VERSION" | tail -n 1)
 export KAFKA_ARCHIVE=$archive
 # the rolling scenario converges at an older 4.x and upgrades to KAFKA_VERSION
-export KAFKA_OLD_VERSION=${KAFKA_OLD_VERSION:-4.0.2}
+export KAFKA_OLD_VERSION=${KAFKA_OLD_VERSION:-4.1.1}
 old_archive=${KAFKA_OLD_ARCHIVE:-}
 [ -n "$old_archive" ] || old_archive=$("$repo/scripts/kafka-archive.sh" "$KAFKA_OLD_VERSION" | tail -n 1)
 export KAFKA_OLD_ARCHIVE=$old_archive
+# the archives' directory (each .tgz with its .tgz.sha512) over HTTP on loopback, for install_source url
+archives=$(dirname "$archive")
+port=$("$venv/bin/python" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+"$venv/bin/python" -m http.server --bind 127.0.0.1 --directory "$archives" "$port" >/dev/null 2>&1 &
+http_pid=$!
+trap 'kill "$http_pid" 2>/dev/null || true' EXIT
+export KAFKA_ARCHIVE_BASE_URL="http://127.0.0.1:$port"
+for _ in $(seq 50); do
+  "$venv/bin/python" -c 'import sys, urllib.request; urllib.request.urlopen(sys.argv[1], timeout=1)' "$KAFKA_ARCHIVE_BASE_URL/" 2>/dev/null && break
+  sleep 0.1
+done
 export MOLECULE_NO_LOG=false ANSIBLE_FORCE_COLOR=0 PY_COLORS=0
 cd "$collection"
 scenarios=("$@")
