@@ -28,25 +28,11 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 from benchlib import REPO, cache_dir  # noqa: E402
 
+sys.path.insert(0, REPO)
+from testbed.kafka import free_port_block  # noqa: E402
+
 RATE = 200
 NODES = (1, 2, 3)
-
-
-def free_base(size=6):
-    for base in range(29192, 29992, 10):
-        socks = []
-        try:
-            for port in range(base, base + size):
-                sock = socket.socket()
-                socks.append(sock)
-                sock.bind(("127.0.0.1", port))
-            return base
-        except OSError:
-            continue
-        finally:
-            for sock in socks:
-                sock.close()
-    raise RuntimeError("no block of %d free ports" % size)
 
 
 def accepts(port):
@@ -168,7 +154,7 @@ def wait_healthy(env):
 def main():
     state = os.path.join(cache_dir("bench"), "rolling-restart-dev")
     shutil.rmtree(state, ignore_errors=True)
-    base = free_base()
+    base = free_port_block()
     archive = subprocess.run([os.path.join(REPO, "scripts", "kafka-archive.sh")], check=True,
                              stdout=subprocess.PIPE, text=True).stdout.strip().splitlines()[-1]
     env = dict(os.environ, KAFKA_DEV_DIR=state, KAFKA_DEV_BASE_PORT=str(base), KAFKA_ARCHIVE=archive,

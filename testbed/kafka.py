@@ -65,6 +65,28 @@ def free_port():
         return sock.getsockname()[1]
 
 
+def free_port_block(size=6, attempts=50):
+    """A base port whose next ``size`` ports are all free on 127.0.0.1 (for fixed port layouts
+    such as the dev cluster's base..base+5)."""
+    for _ in range(attempts):
+        base = free_port()
+        if base + size > 65500:
+            continue
+        socks = []
+        try:
+            for port in range(base, base + size):
+                sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+                socks.append(sock)
+                sock.bind(("127.0.0.1", port))
+            return base
+        except OSError:
+            continue
+        finally:
+            for sock in socks:
+                sock.close()
+    raise RuntimeError("no block of %d free ports" % size)
+
+
 def random_cluster_id():
     return base64.urlsafe_b64encode(uuid.uuid4().bytes).decode().rstrip("=")
 

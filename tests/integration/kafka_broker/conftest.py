@@ -4,31 +4,9 @@ import subprocess
 
 import pytest
 
-from testbed.kafka import REPO, free_port
+from testbed.kafka import REPO, free_port_block
 
 PLAYBOOK = os.path.join(REPO, "ansible_collections", "specweave", "kafka", "playbooks", "dev_env.yml")
-
-
-def free_port_block(size=6, attempts=50):
-    """A base port whose next ``size`` ports are all free on 127.0.0.1."""
-    import socket
-    for _ in range(attempts):
-        base = free_port()
-        if base + size > 65500:
-            continue
-        socks = []
-        try:
-            for port in range(base, base + size):
-                sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-                socks.append(sock)
-                sock.bind(("127.0.0.1", port))
-            return base
-        except OSError:
-            continue
-        finally:
-            for sock in socks:
-                sock.close()
-    raise RuntimeError("no block of %d free ports" % size)
 
 
 @pytest.fixture(scope="session")
