@@ -69,8 +69,8 @@ def test_tls_refusals_name_their_cause(secure, tmp_path):
     from testbed.tls_proxy import MutualTlsProxy
     foreign = CertificateAuthority(str(tmp_path / "foreign-ca"))
     foreign_cert, foreign_key, _ = foreign.issue("admin")
-    mtls = dict(secure.module_args(cn="admin"), request_timeout_ms=5000)
-    sasl = dict(secure.module_args(), request_timeout_ms=5000)
+    mtls = dict(secure.module_args(cn="admin"), request_timeout_ms=20000)
+    sasl = dict(secure.module_args(), request_timeout_ms=20000)
     # A TLS listener on 127.0.0.1 relaying to the SASL_SSL listener, serving a certificate of
     # the cluster's CA for another name: trusted, but not for the address connected to.
     certfile, keyfile = issue_server_cert(secure.ca, str(tmp_path / "other-host"),
