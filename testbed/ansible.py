@@ -72,13 +72,17 @@ def _cpu():
     return usage.ru_utime + usage.ru_stime
 
 
-def _timed(kind, name, started, cpu_started):
-    """With SPECWEAVE_TIMING=<file>, append one line per Ansible run: wall seconds, CPU seconds
-    of the Ansible process tree, kind, name (where the suite's time goes)."""
+def _run(cmd, env, timeout, kind, name):
+    """Run one Ansible command. With SPECWEAVE_TIMING=<file>, append a line to that file: wall
+    seconds, CPU seconds of the Ansible process tree, kind, name (where the suite's time goes)."""
+    started, cpu_started = time.time(), _cpu()
+    proc = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                          env=env, timeout=timeout, stdin=subprocess.DEVNULL)
     path = os.environ.get("SPECWEAVE_TIMING")
     if path:
         with open(path, "a") as handle:
             handle.write("%.3f\t%.3f\t%s\t%s\n" % (time.time() - started, _cpu() - cpu_started, kind, name))
+    return proc
 
 
 def run_module(module, args, check=False, diff=False, env=None, verbosity=0, timeout=600):
@@ -92,10 +96,7 @@ def run_module(module, args, check=False, diff=False, env=None, verbosity=0, tim
         cmd.append("--diff")
     if verbosity:
         cmd.append("-" + "v" * verbosity)
-    started, cpu_started = time.time(), _cpu()
-    proc = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                          env=ansible_env(env), timeout=timeout, stdin=subprocess.DEVNULL)
-    _timed("module", name, started, cpu_started)
+    proc = _run(cmd, ansible_env(env), timeout, "module", name)
     run = AnsibleRun(proc, _parse(proc))
     results = run.task_results()
     if not results:
@@ -121,8 +122,5 @@ def run_playbook(playbook, extra_vars=None, inventory="localhost,", check=False,
     if inventory == "localhost,":
         cmd += ["-c", "local"]
     extra_env = dict(env or {})
-    started, cpu_started = time.time(), _cpu()
-    proc = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                          env=ansible_env(extra_env), timeout=timeout, stdin=subprocess.DEVNULL)
-    _timed("playbook", os.path.basename(playbook), started, cpu_started)
+    proc = _run(cmd, ansible_env(extra_env), timeout, "playbook", os.path.basename(playbook))
     return AnsibleRun(proc, _parse(proc))
