@@ -194,25 +194,6 @@ def test_three_nodes_match_tools(kafka3):
     assert result["healthy"] is True, result["health_problems"]
 
 
-GATE_PLAYBOOK = """
-- name: Health gate as a rolling restart would use it
-  hosts: localhost
-  connection: local
-  gather_facts: false
-  tasks:
-    - name: Wait until all brokers are back and every partition is in sync
-      specweave.kafka.kafka_info:
-        bootstrap_servers: "{{ bootstrap }}"
-        gather: [brokers, topics, quorum]
-        include_internal: true
-        expected_brokers: 3
-      register: kafka_health
-      until: kafka_health.healthy
-      retries: 60
-      delay: 2
-"""
-
-
 def test_under_replicated_after_stopping_a_broker(kafka3):
     """Stops one broker of the shared 3-node cluster and starts it again; the test ends only
     once the health gate and TopicCommand agree the cluster is whole again, so the tests after
@@ -232,6 +213,11 @@ def test_under_replicated_after_stopping_a_broker(kafka3):
         time.sleep(max(0, 10 - (time.time() - stopped_at)))
         result = info(cluster, include_internal=True, expected_brokers=3)
         _status, replication = tool_quorum(cluster)
+        # waiting for the stopped broker ends after wait_timeout, naming what is wrong
+        waited = run_module("kafka_info", dict(
+            bootstrap_servers=cluster.bootstrap_servers, request_timeout_ms=20000,
+            gather=["brokers"], require_brokers=[3], wait=True, wait_timeout=2,
+            wait_interval=0.5))
     finally:
         stopped.start()
 
@@ -255,17 +241,18 @@ def test_under_replicated_after_stopping_a_broker(kafka3):
     assert result["quorum"]["caught_up"] is False
     assert result["summary"]["quorum_caught_up"] is False
 
-    # the gate a role uses after restarting the broker: retried until healthy
-    with tempfile.NamedTemporaryFile("w", suffix=".yml", delete=False) as handle:
-        handle.write(GATE_PLAYBOOK)
-    try:
-        run = run_playbook(handle.name, extra_vars={"bootstrap": cluster.bootstrap_servers})
-    finally:
-        os.unlink(handle.name)
-    gate = run.task_results()[-1]
-    assert run.returncode == 0 and not gate.get("failed"), json.dumps(gate)[:3000]
+    assert waited["failed"] is True
+    assert re.match(r"The cluster was not healthy after waiting 2 s \((\d+) polls\): brokers fenced "
+                    r"\(registered but not serving\): 3$", waited["msg"]), waited["msg"]
+    assert waited["wait"]["polls"] >= 3 and waited["broker_ids"] == [1, 2]
+
+    # the gate the role uses after restarting the broker: one task that polls until healthy
+    gate = info(cluster, gather=["brokers", "topics", "quorum"], include_internal=True,
+                expected_brokers=3, require_brokers=[3], require_voters=[3], quorum_max_lag=50,
+                wait=True, wait_timeout=120, wait_interval=0.5)
     assert gate["healthy"] is True and gate["summary"]["fenced_brokers"] == []
-    assert gate["quorum"]["caught_up"] is True
+    assert gate["broker_ids"] == [1, 2, 3] and gate["quorum"]["caught_up"] is True
+    assert gate["wait"]["polls"] >= 1
     assert tool_partitions(cluster, "--under-replicated-partitions") == {}
 
 

@@ -303,6 +303,24 @@ def describe_error(exc, servers, operation=None, details=None, broker_version=No
     return "%s against %s: %s" % (what, where, named)
 
 
+def is_retriable(exc, details=None):
+    """Whether a failed request may succeed when asked again: no broker reachable or no answer
+    in time (a node restarting), or a Kafka error the protocol marks retriable (NOT_CONTROLLER,
+    LEADER_NOT_AVAILABLE...). Refused credentials or certificates, a missing permission and a
+    listener that does not speak Kafka are not: asking again gives the same answer."""
+    if kafka_errors is None:
+        return False
+    name = type(exc).__name__
+    if "Authentication" in name or "Authorization" in name:
+        return False
+    if _classify([str(exc)] + list(details or [])) is not None:
+        return False
+    unreachable = tuple(getattr(kafka_errors, n) for n in (
+        "KafkaTimeoutError", "NoBrokersAvailable", "KafkaConnectionError")
+        if hasattr(kafka_errors, n))
+    return isinstance(exc, unreachable) or bool(getattr(exc, "retriable", False))
+
+
 _NOISE = kafka_wire.LOG_NOISE
 _BACKOFF = kafka_wire.LOG_BACKOFF
 
@@ -396,10 +414,12 @@ class KafkaConnection(Connection):
                 # broker closes the connection right after sending it (it always does on a
                 # failed login): on a SASL listener that disconnect is a refused login.
                 details.append("the broker closed the connection during SASL authentication")
-            raise ModuleFailure(describe_error(outcome["error"], self.servers, "connecting",
-                                               details=details,
-                                               client_cert=self.params.get("ssl_certfile")),
-                                exception=outcome["traceback"])
+            failure = ModuleFailure(describe_error(outcome["error"], self.servers, "connecting",
+                                                   details=details,
+                                                   client_cert=self.params.get("ssl_certfile")),
+                                    exception=outcome["traceback"])
+            failure.retriable = is_retriable(outcome["error"], details)
+            raise failure
         self.admin = outcome["admin"]
         return self.admin
 
@@ -421,6 +441,9 @@ class KafkaConnection(Connection):
         return describe_error(exc, self.servers, step, details=self.warnings.messages,
                               broker_version=self.broker_version(),
                               client_cert=self.params.get("ssl_certfile"))
+
+    def retriable(self, exc):
+        return is_retriable(exc, self.warnings.messages)
 
     def close(self, client):
         self.admin = None

@@ -13,6 +13,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import re
+import time
 
 from ansible_collections.specweave.kafka.plugins.module_utils.kafka_common import (
     describe_error,
@@ -20,6 +21,7 @@ from ansible_collections.specweave.kafka.plugins.module_utils.kafka_common impor
 )
 from ansible_collections.specweave.kafka.plugins.module_utils.runner import (
     InvalidInput,
+    ModuleFailure,
     Plan,
     Resource,
 )
@@ -64,9 +66,28 @@ def validate_params(params):
     expected = params.get("expected_brokers")
     if expected is not None and expected < 1:
         problems.append("expected_brokers must be 1 or more, got %s" % expected)
-    max_lag = params.get("quorum_max_lag_ms")
-    if max_lag is not None and max_lag < 0:
-        problems.append("quorum_max_lag_ms must be 0 or more, got %s" % max_lag)
+    for name in ("quorum_max_lag_ms", "quorum_max_lag"):
+        value = params.get(name)
+        if value is not None and value < 0:
+            problems.append("%s must be 0 or more, got %s" % (name, value))
+    for name in ("require_brokers", "require_voters"):
+        bad = [i for i in params.get(name) or [] if i < 0]
+        if bad:
+            problems.append("%s holds node ids, 0 or more; got %s"
+                            % (name, ", ".join(str(i) for i in bad)))
+    wanted = resolve_gather(params.get("gather"))
+    if params.get("require_voters") and "quorum" not in wanted:
+        problems.append("require_voters needs the quorum: add quorum to gather")
+    if params.get("quorum_max_lag") is not None and "quorum" not in wanted:
+        problems.append("quorum_max_lag needs the quorum: add quorum to gather")
+    if params.get("wait"):
+        if (params.get("wait_timeout") or 0) < 1:
+            problems.append("wait_timeout must be 1 second or more, got %s"
+                            % params.get("wait_timeout"))
+        interval = params.get("wait_interval")
+        if interval is None or not 0 < interval <= 60:
+            problems.append("wait_interval must be more than 0 and at most 60 seconds, got %s"
+                            % interval)
     return problems
 
 
@@ -303,23 +324,34 @@ def group_lag(committed, end_offsets):
     return dict(lag=total, topics=topics)
 
 
-def evaluate_health(brokers, topics, quorum, expected_brokers=None):
+def _ids(ids):
+    return ", ".join(str(i) for i in sorted(ids))
+
+
+def evaluate_health(brokers, topics, quorum, expected_brokers=None, require_brokers=None,
+                    require_voters=None, quorum_max_lag=None):
     """``(healthy, problems, checks)`` from what was gathered.
 
-    Checks: every registered broker unfenced (and at least ``expected_brokers`` of them),
-    no under-replicated or offline partitions among the topics looked at, quorum caught up.
-    Parts not gathered (``None``) are not checked and not listed in ``checks``.
+    Checks: every registered broker unfenced (and at least ``expected_brokers`` of them, and
+    those of ``require_brokers``), no under-replicated or offline partitions among the topics
+    looked at, quorum caught up (with the nodes of ``require_voters`` among its voters and no
+    voter more than ``quorum_max_lag`` records behind). Parts not gathered (``None``) are not
+    checked and not listed in ``checks``; ``require_brokers`` is checked whenever given.
     """
     problems, checks = [], []
     if brokers is not None:
         checks.append("brokers")
         fenced = [b["id"] for b in brokers if b["fenced"]]
         if fenced:
-            problems.append("brokers fenced (registered but not serving): %s"
-                            % ", ".join(str(i) for i in fenced))
+            problems.append("brokers fenced (registered but not serving): %s" % _ids(fenced))
         live = len(brokers) - len(fenced)
         if expected_brokers is not None and live < expected_brokers:
             problems.append("%d of %d expected brokers are live" % (live, expected_brokers))
+        if require_brokers:
+            registered = set(b["id"] for b in brokers)
+            absent = set(require_brokers) - registered
+            if absent:
+                problems.append("required brokers not registered: %s" % _ids(absent))
     if topics is not None:
         checks.append("partitions")
         for label, flag in (("under-replicated", "under_replicated"), ("offline", "offline")):
@@ -336,6 +368,18 @@ def evaluate_health(brokers, topics, quorum, expected_brokers=None):
             problems.append("controller quorum voters not caught up (more than %s ms behind "
                             "the leader): %s" % (quorum.get("max_lag_ms"), ", ".join(
                                 str(i) for i in quorum.get("lagging_voters") or [])))
+        lag = quorum.get("max_follower_lag")
+        if quorum_max_lag is not None and lag is not None and lag > quorum_max_lag:
+            problems.append("a controller quorum voter is %d records behind the leader "
+                            "(quorum_max_lag %d)" % (lag, quorum_max_lag))
+        absent = set(require_voters or []) - set(quorum.get("voter_ids") or [])
+        if absent:
+            problems.append("required nodes not voters of the controller quorum: %s"
+                            % _ids(absent))
+    elif quorum is not None and require_voters:
+        checks.append("quorum")
+        problems.append("required voters %s cannot be checked: the controller quorum is not "
+                        "available (%s)" % (_ids(require_voters), quorum.get("error")))
     return not problems, problems, checks
 
 
@@ -363,6 +407,9 @@ def collect(ctx, params, admin_errors=None):
         cluster = admin.describe_cluster()
     brokers = summarize_brokers(cluster)
     live_ids = set(b["id"] for b in brokers if not b["fenced"])
+    if params.get("require_brokers") and "brokers" not in wanted:
+        # the required brokers are checked against the brokers DescribeCluster returned
+        wanted = wanted | set(["brokers"])
     result = dict(
         gathered=sorted(wanted),
         cluster=dict(cluster_id=cluster.get("cluster_id"),
@@ -432,7 +479,10 @@ def collect(ctx, params, admin_errors=None):
         result["quorum"] = quorum
 
     healthy, problems, checks = evaluate_health(
-        brokers, topics, quorum, params.get("expected_brokers"))
+        brokers, topics, quorum, params.get("expected_brokers"),
+        require_brokers=params.get("require_brokers"),
+        require_voters=params.get("require_voters"),
+        quorum_max_lag=params.get("quorum_max_lag"))
     summary = dict(
         brokers=len(brokers),
         live_brokers=len(live_ids),
@@ -523,6 +573,39 @@ def _collect_groups(ctx, admin, params, select, known_partitions, topic_partitio
     return groups
 
 
+def wait_until_healthy(ctx, params, gather, clock=time.monotonic, sleep=time.sleep):
+    """Call ``gather()`` every ``wait_interval`` s until its report is healthy; return the report
+    with ``wait`` (polls, seconds). A failed request (a node restarting, no answer in time)
+    counts as a poll that was not healthy: the client is opened again for the next one, unless
+    the failure cannot pass by itself (``ModuleFailure.retriable`` false: refused credentials or
+    certificates, a listener that is not Kafka), which ends the wait at once. After
+    ``wait_timeout`` s, fails naming what was still wrong and keeps the last report."""
+    started = clock()
+    deadline = started + params["wait_timeout"]
+    interval = params["wait_interval"]
+    polls = 0
+    while True:
+        polls += 1
+        report, error = None, None
+        try:
+            report = gather()
+        except ModuleFailure as exc:
+            if not exc.retriable:
+                raise
+            error = exc.msg
+            ctx.close()
+        waited = dict(polls=polls, seconds=round(clock() - started, 1))
+        if report is not None and report["healthy"]:
+            report["wait"] = waited
+            return report
+        if clock() + interval > deadline:
+            problems = error or "; ".join(report["health_problems"])
+            result = dict(report or {}, wait=waited)
+            raise ModuleFailure("The cluster was not healthy after waiting %s s (%d polls): %s"
+                                % (params["wait_timeout"], polls, problems), **result)
+        sleep(interval)
+
+
 class InfoResource(Resource):
     """kafka_info on the runner: read-only, ``plan`` never changes anything."""
 
@@ -537,7 +620,10 @@ class InfoResource(Resource):
         if kafka_errors is not None:
             not_available = (kafka_errors.UnsupportedVersionError,
                              kafka_errors.AuthorizationError)
-        return collect(ctx, desired, admin_errors=not_available)
+        if not desired.get("wait"):
+            return collect(ctx, desired, admin_errors=not_available)
+        return wait_until_healthy(ctx, desired, lambda: collect(
+            ctx, desired, admin_errors=not_available))
 
     def plan(self, ctx, desired, current):
         return Plan(False, result=current)

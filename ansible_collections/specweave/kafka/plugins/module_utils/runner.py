@@ -39,7 +39,14 @@ MESSAGE_ITEMS = 20
 
 
 class ModuleFailure(Exception):
-    """Ends the task with ``msg`` and the extra result fields given (nothing more is done)."""
+    """Ends the task with ``msg`` and the extra result fields given (nothing more is done).
+
+    ``retriable``: the same request may succeed when asked again (the server did not answer in
+    time, a node was restarting), as the connection family judged the error; a module that
+    waits for something asks again only then.
+    """
+
+    retriable = False
 
     def __init__(self, msg, **result):
         super(ModuleFailure, self).__init__(msg)
@@ -152,6 +159,10 @@ class Connection(object):
         """One clear sentence for ``exc`` raised during ``step``, or None when not the family's."""
         return None
 
+    def retriable(self, exc):
+        """Whether the request that raised ``exc`` may succeed when asked again."""
+        return False
+
     def result_extras(self, client):
         """Fields every result of the family carries (retries done, ...)."""
         return {}
@@ -213,6 +224,7 @@ class _Step(object):
             message = "%s failed: %s: %s" % (self.name, type(exc).__name__, exc)
         failure = ModuleFailure(message, exception="".join(
             traceback.format_exception(exc_type, exc, tb)), **self.result)
+        failure.retriable = self.ctx.connection.retriable(exc)
         raise failure
 
 

@@ -17,8 +17,10 @@ description:
     the KRaft controller quorum with the lag of each voter.
   - Optionally reports topic configurations and consumer groups with their lag (committed
     offsets against log end offsets).
-  - Sums it up in RV(healthy) and RV(health_problems), so that plays can gate rolling restarts
-    on it with C(until:).
+  - Sums it up in RV(healthy) and RV(health_problems). With O(wait) it asks again every
+    O(wait_interval) seconds until the cluster is healthy (for example a restarted node back in
+    the metadata with every partition in sync), in one task, which is how the kafka_broker role
+    gates its rolling restarts.
   - Filters (O(topics), O(topic_prefix), O(topic_pattern), O(gather)) keep it fast on large
     clusters. It sends one request per Kafka API and never changes anything.
 author:
@@ -95,6 +97,46 @@ options:
         leader's log at most this many milliseconds before the leader.
     type: int
     default: 5000
+  quorum_max_lag:
+    description:
+      - Also require every controller quorum voter to be at most this many records behind
+        the leader's log end (C(max_follower_lag) of RV(quorum)) for RV(healthy).
+      - Needs V(quorum) in O(gather).
+    type: int
+  require_brokers:
+    description:
+      - Ids of brokers that must be registered and unfenced for RV(healthy) to be true, for
+        example a broker that was just restarted.
+    type: list
+    elements: int
+  require_voters:
+    description:
+      - Ids of nodes that must be voters of the KRaft controller quorum for RV(healthy) to be
+        true. Needs V(quorum) in O(gather).
+    type: list
+    elements: int
+  wait:
+    description:
+      - Ask again every O(wait_interval) seconds until RV(healthy) is true, then return that
+        report with RV(wait). One connection serves every poll.
+      - A request that fails because no broker answered in time or a node was restarting
+        counts as a poll that was not healthy (the connection is opened again). Refused
+        credentials or certificates, a missing permission or a port that does not speak Kafka
+        fail at once.
+      - Fails after O(wait_timeout) seconds with what was still wrong (RV(health_problems) of
+        the last poll) in the message and the last report in the result.
+    type: bool
+    default: false
+  wait_timeout:
+    description:
+      - With O(wait), seconds to wait for the cluster to be healthy.
+    type: int
+    default: 300
+  wait_interval:
+    description:
+      - With O(wait), seconds between two polls (more than 0, at most 60).
+    type: float
+    default: 0.5
 notes:
   - Under-replicated and offline counts and RV(healthy) cover the topics selected by the
     filters, which are all topics when no filter is set.
@@ -121,15 +163,20 @@ EXAMPLES = r"""
       - kafka.healthy
     fail_msg: "{{ kafka.health_problems | join('; ') }}"
 
-- name: Wait until the restarted broker is back and every partition is in sync
+- name: Wait until broker 2 is back and every partition is in sync (one task, polls every 0.5 s)
   specweave.kafka.kafka_info:
     bootstrap_servers: "{{ kafka_bootstrap }}"
     gather: [brokers, topics, quorum]
+    include_internal: true
     expected_brokers: 3
+    require_brokers: [2]
+    wait: true
+    wait_timeout: 180
   register: kafka_health
-  until: kafka_health.healthy
-  retries: 60
-  delay: 5
+
+- name: How long it took
+  ansible.builtin.debug:
+    msg: "healthy after {{ kafka_health.wait.seconds }} s ({{ kafka_health.wait.polls }} polls)"
 
 - name: Partitions and configs of the order topics
   specweave.kafka.kafka_info:
@@ -286,6 +333,19 @@ health_checks:
   type: list
   elements: str
   sample: [brokers, partitions, quorum]
+wait:
+  description: With O(wait), how many polls were made and how many seconds they took.
+  returned: when O(wait) is true
+  type: dict
+  contains:
+    polls:
+      description: Reports gathered, the last one included.
+      type: int
+      sample: 7
+    seconds:
+      description: Seconds from the first poll to the last.
+      type: float
+      sample: 3.1
 """
 
 from ansible_collections.specweave.kafka.plugins.module_utils.kafka_common import KafkaConnection
@@ -307,6 +367,12 @@ ARGUMENT_SPEC = dict(
     consumer_groups=dict(type="list", elements="str"),
     expected_brokers=dict(type="int"),
     quorum_max_lag_ms=dict(type="int", default=5000),
+    quorum_max_lag=dict(type="int"),
+    require_brokers=dict(type="list", elements="int"),
+    require_voters=dict(type="list", elements="int"),
+    wait=dict(type="bool", default=False),
+    wait_timeout=dict(type="int", default=300),
+    wait_interval=dict(type="float", default=0.5),
 )
 
 

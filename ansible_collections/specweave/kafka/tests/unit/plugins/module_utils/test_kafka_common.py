@@ -11,7 +11,8 @@ import pytest
 from kafka import errors as kafka_errors
 
 from ansible_collections.specweave.kafka.plugins.module_utils.kafka_common import (
-    _RecentWarnings, client_config, describe_error, kafka_common_argument_spec, split_servers,
+    _RecentWarnings, client_config, describe_error, is_retriable, kafka_common_argument_spec,
+    split_servers,
     validate_connection_params)
 
 BASE = dict(bootstrap_servers=["b1:9092"], security_protocol=None, sasl_mechanism=None,
@@ -270,3 +271,22 @@ def test_recent_warnings_keep_causes_not_retry_noise():
     handler.emit(logging.makeLogRecord(dict(msg="Bootstrap connection to b failed: x (backoff 1.00 secs)",
                                             levelno=logging.WARNING)))
     assert handler.messages == ["Bootstrap connection to b failed: x"]
+
+
+@pytest.mark.parametrize("exc, details, retriable", [
+    # a node restarting, a slow answer: asking again may succeed
+    (kafka_errors.KafkaTimeoutError("Unable to bootstrap"), ["Connect attempt returned error 111"], True),
+    (kafka_errors.KafkaTimeoutError("Unable to bootstrap"), [], True),
+    (kafka_errors.KafkaConnectionError("closed"), None, True),
+    (kafka_errors.NotControllerError(), [], True),
+    (kafka_errors.LeaderNotAvailableError(), [], True),
+    # the same answer every time
+    (kafka_errors.SaslAuthenticationFailedError("bad password"), [], False),
+    (kafka_errors.ClusterAuthorizationFailedError(), [], False),
+    (kafka_errors.KafkaTimeoutError(), ["SSL: CERTIFICATE_VERIFY_FAILED certificate verify "
+                                         "failed"], False),
+    (kafka_errors.UnsupportedVersionError(), [], False),
+    (ValueError("bad"), [], False),
+])
+def test_is_retriable(exc, details, retriable):
+    assert is_retriable(exc, details) is retriable

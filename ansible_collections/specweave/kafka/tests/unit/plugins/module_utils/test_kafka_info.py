@@ -11,7 +11,8 @@ import pytest
 from ansible_collections.specweave.kafka.plugins.module_utils.kafka_info import (
     evaluate_health, group_lag, metadata_request_topics, min_isr_of, resolve_gather,
     split_metadata, summarize_brokers, summarize_configs, summarize_quorum, summarize_topic,
-    topic_filter, validate_params)
+    topic_filter, validate_params, wait_until_healthy)
+from ansible_collections.specweave.kafka.plugins.module_utils.runner import ModuleFailure
 
 
 @pytest.mark.parametrize("gather, expected", [
@@ -32,6 +33,16 @@ def test_resolve_gather(gather, expected):
     (dict(topics=["  "]), "topics contains an empty name"),
     (dict(expected_brokers=0), "expected_brokers must be 1 or more"),
     (dict(quorum_max_lag_ms=-1), "quorum_max_lag_ms must be 0 or more"),
+    (dict(quorum_max_lag=-5), "quorum_max_lag must be 0 or more, got -5"),
+    (dict(require_brokers=[1, -2]), "require_brokers holds node ids, 0 or more; got -2"),
+    (dict(gather=["brokers"], require_voters=[1]),
+     "require_voters needs the quorum: add quorum to gather"),
+    (dict(gather=["topics"], quorum_max_lag=10),
+     "quorum_max_lag needs the quorum: add quorum to gather"),
+    (dict(wait=True, wait_timeout=0, wait_interval=0.5),
+     "wait_timeout must be 1 second or more, got 0"),
+    (dict(wait=True, wait_timeout=10, wait_interval=0),
+     "wait_interval must be more than 0 and at most 60 seconds, got 0"),
 ])
 def test_validate_params_rejects(params, expected):
     problems = validate_params(params)
@@ -41,6 +52,10 @@ def test_validate_params_rejects(params, expected):
 @pytest.mark.parametrize("params", [
     dict(), dict(topic_pattern=r"orders\..*", topics=["a"], expected_brokers=3,
                  quorum_max_lag_ms=0),
+    dict(gather=["brokers", "quorum"], require_brokers=[1], require_voters=[0],
+         quorum_max_lag=0, wait=True, wait_timeout=1, wait_interval=60),
+    # wait_* are not checked when not waiting
+    dict(wait=False, wait_timeout=0, wait_interval=0),
 ])
 def test_validate_params_accepts(params):
     assert validate_params(params) == []
@@ -273,3 +288,126 @@ def test_evaluate_health_lists_at_most_ten_partitions():
         [], {"t": topic_with([(True, False)] * 12)}, None)
     assert problems == ["12 under-replicated partitions: " +
                         ", ".join("t-%d" % i for i in range(10)) + " ..."]
+
+
+QUORUM = dict(available=True, leader_id=1, caught_up=True, voter_ids=[1, 2, 3],
+              max_follower_lag=7)
+
+
+@pytest.mark.parametrize("kwargs, problems", [
+    (dict(require_brokers=[2, 3]), []),
+    (dict(require_brokers=[3, 5, 4]), ["required brokers not registered: 4, 5"]),
+    (dict(require_voters=[1, 3]), []),
+    (dict(require_voters=[4]), ["required nodes not voters of the controller quorum: 4"]),
+    (dict(quorum_max_lag=7), []),
+    (dict(quorum_max_lag=6),
+     ["a controller quorum voter is 7 records behind the leader (quorum_max_lag 6)"]),
+])
+def test_evaluate_health_required_nodes_and_record_lag(kwargs, problems):
+    verdict, found, checks = evaluate_health(BROKERS, None, QUORUM, **kwargs)
+    assert found == problems and verdict is (not problems)
+    assert checks == ["brokers", "quorum"]
+
+
+def test_required_voters_without_a_quorum_answer_are_a_problem():
+    verdict, found, checks = evaluate_health(
+        BROKERS, None, dict(available=False, error="DescribeQuorum failed: denied"),
+        require_voters=[2])
+    assert verdict is False and checks == ["brokers", "quorum"]
+    assert found == ["required voters 2 cannot be checked: the controller quorum is not "
+                     "available (DescribeQuorum failed: denied)"]
+
+
+class Clock(object):
+    """A clock that moves only when the waiter sleeps (and by 0.1 s per poll)."""
+
+    def __init__(self):
+        self.now = 100.0
+        self.sleeps = []
+
+    def __call__(self):
+        return self.now
+
+    def sleep(self, seconds):
+        self.sleeps.append(seconds)
+        self.now += seconds
+
+
+class Ctx(object):
+    def __init__(self):
+        self.closed = 0
+
+    def close(self):
+        self.closed += 1
+
+
+def polls(*answers):
+    """A gather() that gives the answers in turn: a report's health, or a ModuleFailure."""
+    answers = list(answers)
+    calls = []
+
+    def gather():
+        calls.append(1)
+        answer = answers.pop(0)
+        if isinstance(answer, ModuleFailure):
+            raise answer
+        healthy, problems = answer
+        return dict(healthy=healthy, health_problems=problems, cluster={})
+    return gather, calls
+
+
+WAIT = dict(wait_timeout=10, wait_interval=0.5)
+
+
+def failure(msg, retriable):
+    exc = ModuleFailure(msg)
+    exc.retriable = retriable
+    return exc
+
+
+def test_wait_polls_until_healthy_and_reports_the_polls():
+    clock, ctx = Clock(), Ctx()
+    gather, calls = polls((False, ["broker 2 fenced"]),
+                          failure("Metadata failed: no answer", True),
+                          (True, []))
+    report = wait_until_healthy(ctx, WAIT, gather, clock=clock, sleep=clock.sleep)
+    assert report["healthy"] is True
+    assert report["wait"] == dict(polls=3, seconds=1.0)
+    assert len(calls) == 3 and clock.sleeps == [0.5, 0.5]
+    # the failed request's client was closed, so that the next poll connects again
+    assert ctx.closed == 1
+
+
+def test_wait_stops_at_once_on_a_failure_that_cannot_pass():
+    clock, ctx = Clock(), Ctx()
+    refused = failure("connecting failed: authentication to b:9092 failed", False)
+    gather, calls = polls((False, ["broker 2 fenced"]), refused, (True, []))
+    with pytest.raises(ModuleFailure) as raised:
+        wait_until_healthy(ctx, WAIT, gather, clock=clock, sleep=clock.sleep)
+    assert raised.value is refused and len(calls) == 2
+
+
+def test_wait_times_out_naming_what_is_still_wrong():
+    clock, ctx = Clock(), Ctx()
+    gather, calls = polls(*[(False, ["brokers fenced (registered but not serving): 2",
+                                     "1 under-replicated partitions: t-0"])] * 30)
+    with pytest.raises(ModuleFailure) as raised:
+        wait_until_healthy(ctx, dict(wait_timeout=3, wait_interval=1), gather,
+                           clock=clock, sleep=clock.sleep)
+    assert raised.value.msg == (
+        "The cluster was not healthy after waiting 3 s (4 polls): brokers fenced (registered "
+        "but not serving): 2; 1 under-replicated partitions: t-0")
+    # the last report is kept in the failed result
+    assert raised.value.result["healthy"] is False
+    assert raised.value.result["wait"] == dict(polls=4, seconds=3.0)
+    assert len(calls) == 4
+
+
+def test_wait_times_out_naming_the_last_failed_request():
+    clock, ctx = Clock(), Ctx()
+    gather, _calls = polls(*[failure("connecting failed: could not connect", True)] * 10)
+    with pytest.raises(ModuleFailure) as raised:
+        wait_until_healthy(ctx, dict(wait_timeout=2, wait_interval=1), gather,
+                           clock=clock, sleep=clock.sleep)
+    assert raised.value.msg == ("The cluster was not healthy after waiting 2 s (3 polls): "
+                                "connecting failed: could not connect")

@@ -30,11 +30,18 @@ class FakeAdmin(object):
     def __init__(self):
         self.calls = []
         self.errors = {}
+        # DescribeCluster answers given before the normal one (a broker restarting)
+        self.cluster_answers = []
 
     def describe_cluster(self):
         self.calls.append("DescribeCluster")
         if "DescribeCluster" in self.errors:
             raise self.errors["DescribeCluster"]
+        if self.cluster_answers:
+            answer = self.cluster_answers.pop(0)
+            if isinstance(answer, Exception):
+                raise answer
+            return answer
         return dict(cluster_id="c1", controller_id=1, brokers=[
             dict(broker_id=2, host="127.0.0.1", port=9094, rack="b", is_fenced=False),
             dict(broker_id=1, host="127.0.0.1", port=9092, rack="a", is_fenced=False)])
@@ -156,3 +163,59 @@ def test_cluster_error_names_the_step(run_main, fake):
     result, failed = run_main(kafka_info.main, dict(CONNECTION))
     assert failed
     assert result["msg"].startswith("DescribeCluster failed: the principal is not authorized")
+
+
+def only_broker_1(fenced_2=None):
+    brokers = [dict(broker_id=1, host="127.0.0.1", port=9092, rack="a", is_fenced=False)]
+    if fenced_2 is not None:
+        brokers.append(dict(broker_id=2, host="127.0.0.1", port=9094, rack="b",
+                            is_fenced=fenced_2))
+    return dict(cluster_id="c1", controller_id=1, brokers=brokers)
+
+
+def test_wait_until_a_restarted_broker_is_back(run_main, fake, monkeypatch):
+    opened = []
+    monkeypatch.setattr(KafkaConnection, "open",
+                        lambda self, ctx=None: opened.append(1) or fake)
+    # broker 2 absent, then a request that fails while it starts, then registered but fenced
+    fake.cluster_answers = [only_broker_1(), kafka_errors.KafkaConnectionError("reset"),
+                            only_broker_1(fenced_2=True)]
+    result, failed = run_main(kafka_info.main, dict(
+        CONNECTION, gather=["brokers"], require_brokers=[2], wait=True, wait_interval=0.01,
+        wait_timeout=30))
+    assert not failed, result["msg"]
+    assert result["healthy"] is True and result["broker_ids"] == [1, 2]
+    assert result["wait"]["polls"] == 4 and fake.calls == ["DescribeCluster"] * 4
+    # the client was opened again after the failed request only
+    assert len(opened) == 2
+
+
+def test_wait_fails_after_the_timeout_with_what_is_wrong(run_main, fake):
+    fake.cluster_answers = [only_broker_1()] * 1000
+    result, failed = run_main(kafka_info.main, dict(
+        CONNECTION, gather=["brokers"], require_brokers=[2, 3], wait=True, wait_interval=0.2,
+        wait_timeout=1))
+    assert failed
+    assert result["msg"].startswith("The cluster was not healthy after waiting 1 s (")
+    assert result["msg"].endswith(" polls): required brokers not registered: 2, 3")
+    assert result["broker_ids"] == [1] and 2 <= result["wait"]["polls"] <= 6
+
+
+def test_wait_does_not_retry_a_refused_permission(run_main, fake):
+    fake.cluster_answers = [only_broker_1(),
+                            kafka_errors.ClusterAuthorizationFailedError("denied")]
+    result, failed = run_main(kafka_info.main, dict(
+        CONNECTION, require_brokers=[2], wait=True, wait_interval=0.01, wait_timeout=30))
+    assert failed
+    assert result["msg"].startswith("DescribeCluster failed: the principal is not authorized")
+    assert fake.calls == ["DescribeCluster", ("Metadata", None), "DescribeQuorum",
+                          "DescribeCluster"]
+
+
+def test_wait_options_are_checked_before_connecting(run_main, fake):
+    result, failed = run_main(kafka_info.main, dict(
+        CONNECTION, gather=["brokers"], require_voters=[1], wait=True, wait_interval=0))
+    assert failed and fake.calls == []
+    assert result["msg"] == ("Invalid options: require_voters needs the quorum: add quorum to "
+                             "gather; wait_interval must be more than 0 and at most 60 seconds, "
+                             "got 0.0")
