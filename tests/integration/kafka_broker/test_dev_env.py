@@ -3,8 +3,9 @@
 One session-long sequence, checked with Kafka's own CLI tools: up -> the cluster serves with 3
 brokers, 3 voters and the example topics -> re-run changes and restarts nothing -> restarted: every
 node gets a new process, one at a time, the active controller last, with the time of each node
-reported -> a log dir of another cluster is refused and left untouched -> down stops the nodes in
-Kafka's order, each controlled shutdown approved (no node killed), and leaves no process and no state.
+reported -> a log dir of another cluster is refused and left untouched -> stopped stops the nodes
+in Kafka's order, each controlled shutdown approved (no node killed), no process left and the data
+kept -> absent removes the state.
 """
 import os
 import re
@@ -98,22 +99,32 @@ def test_dev_cluster_lifecycle(dev_env):
     pids = restarted
 
     # a different cluster id on disk is refused with a clear message; data is not reformatted
+    # it is refused before anything is installed or configured: no file of any node changes
     meta = os.path.join(state, "node-1", "data", "meta.properties")
     with open(meta) as handle:
         before = handle.read()
+    files = dict((path, os.stat(path).st_mtime_ns) for node in (1, 2, 3) for path in (
+        os.path.join(state, "node-%d" % node, "config", "server.properties"),
+        os.path.join(state, "node-%d" % node, "config", "log4j2.properties")))
     other = run_playbook(PLAYBOOK, {"kafka_dev_state": "present",
                                     "kafka_broker_cluster_id": "AAAAAAAAAAAAAAAAAAAAAA"}, env=dev_env)
     assert other.returncode != 0
     assert "never reformats" in other.stdout and "different KRaft cluster ids" in other.stdout
     with open(meta) as handle:
         assert handle.read() == before
+    assert dict((path, os.stat(path).st_mtime_ns) for path in files) == files
+    assert all(s.get("changed", 0) == 0 for s in other.data.get("stats", {}).values()), other.data.get("stats")
+    assert sorted(pids_of(state)) == sorted(pids)
 
-    # down: Kafka's order, every controlled shutdown approved (none killed), no process left, state removed
+    # stopped: Kafka's order, every controlled shutdown approved (none killed), no process left, data kept
     logs = dict((node, os.path.join(state, "node-%d" % node, "logs", "server.log")) for node in (1, 2, 3))
     sizes = dict((node, os.path.getsize(path)) for node, path in logs.items())
-    down = run_playbook(PLAYBOOK, {"kafka_dev_state": "absent", "kafka_dev_purge": False}, env=dev_env)
+    down = run_playbook(PLAYBOOK, {"kafka_dev_state": "stopped"}, env=dev_env)
     assert down.returncode == 0, down.stdout[-4000:]
     assert pids_of(state) == []
+    with open(meta) as handle:
+        assert handle.read() == before
+    assert any(name.startswith("orders-") for name in os.listdir(os.path.join(state, "node-1", "data")))
     message = task_message(down, "Stop | Report the duration")
     assert re.match(r"Stopped 3 nodes \(kafka-dev-1 one at a time, then kafka-dev-2, kafka-dev-3 together\) in [0-9.]+ s$",
                     message), message
@@ -123,12 +134,13 @@ def test_dev_cluster_lifecycle(dev_env):
             text = handle.read()
         assert "The controller has asked us to exit controlled shutdown" in text, (node, text[-3000:])
         assert "Timed out waiting for the controller to approve controlled shutdown" not in text, node
+    # absent: the state directory goes
     purge = run_playbook(PLAYBOOK, {"kafka_dev_state": "absent"}, env=dev_env)
     assert purge.returncode == 0, purge.stdout[-4000:]
-    assert not os.path.exists(os.path.join(state, "node-1"))
+    assert not os.path.exists(state)
 
 
 def test_bad_state_is_refused(dev_env):
     run = run_playbook(PLAYBOOK, {"kafka_dev_state": "running"}, env=dev_env)
     assert run.returncode != 0
-    assert "kafka_dev_state is present, absent or restarted" in run.stdout
+    assert "kafka_dev_state is present, stopped, absent or restarted (got 'running')" in run.stdout
