@@ -40,7 +40,7 @@ units: setup
 	@bash scripts/units.sh
 
 integration: setup
-	SPECWEAVE_STRICT_RUN=1 $(BIN)/python -m pytest tests/integration -p no:cacheprovider -ra $(PYTEST_ARGS)
+	SPECWEAVE_STRICT_RUN=1 $(BIN)/python -m pytest tests/integration -p no:cacheprovider -ra --durations=25 $(PYTEST_ARGS)
 
 compat: setup
 	@bash scripts/compat.sh
