@@ -30,11 +30,24 @@ case "${1:-up}" in
     # The nodes' own kafka-ctl in the order of the role's `stop` entry point (ansible-playbook
     # dev_env.yml -e kafka_dev_state=absent does the same through the role, plus Ansible's start-up):
     # node 1 alone while nodes 2 and 3 keep the controller majority that approves its controlled
-    # shutdown, then nodes 2 and 3 together, so that each one's approval still commits.
-    ctl() { "$KAFKA_DEV_DIR/node-$1/config/kafka-ctl" stop >/dev/null; }
+    # shutdown, then nodes 2 and 3 together, so that each one's approval can still commit. One of
+    # that pair can lose the race (the other exits first, taking the quorum with it) and would wait
+    # for an approval that never comes: after 10 s it is killed, as the role does.
+    ctl() { "$KAFKA_DEV_DIR/node-$1/config/kafka-ctl" "$2" >/dev/null; }
     if [ -x "$KAFKA_DEV_DIR/node-1/config/kafka-ctl" ]; then
-      ctl 1
-      ctl 2 & ctl 3 & wait
+      ctl 1 stop
+      ctl 2 stop & two=$!
+      ctl 3 stop & three=$!
+      for _ in $(seq 50); do
+        kill -0 "$two" 2>/dev/null || kill -0 "$three" 2>/dev/null || break
+        sleep 0.2
+      done
+      for node in 2 3; do
+        if [ "$("$KAFKA_DEV_DIR/node-$node/config/kafka-ctl" kill)" = killed ]; then
+          echo "dev-env: node $node still waited for the approval of its controlled shutdown after 10 s (no quorum left): killed" >&2
+        fi
+      done
+      wait
     fi
     if pgrep -f "$KAFKA_DEV_DIR/" >/dev/null; then
       echo "dev-env: processes of $KAFKA_DEV_DIR still running:" >&2

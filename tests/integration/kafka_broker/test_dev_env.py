@@ -126,13 +126,20 @@ def test_dev_cluster_lifecycle(dev_env):
         assert handle.read() == before
     assert any(name.startswith("orders-") for name in os.listdir(os.path.join(state, "node-1", "data")))
     message = task_message(down, "Stop | Report the duration")
-    assert re.match(r"Stopped 3 nodes \(kafka-dev-1 one at a time, then kafka-dev-2, kafka-dev-3 together\) in [0-9.]+ s$",
-                    message), message
+    stopped = re.match(r"Stopped 3 nodes \(kafka-dev-1 one at a time, then kafka-dev-2, kafka-dev-3 together\) in [0-9.]+ s"
+                       r"(?:; killed after 10 s, their controlled shutdown no longer approvable \(quorum gone\): (.*))?$",
+                       message)
+    assert stopped, message
+    # node 1 and each node of the last pair are approved, except one the role names as killed:
+    # the last pair races for its approvals (see the role's stop.yml)
+    killed = (stopped.group(1) or "").split(", ") if stopped.group(1) else []
+    assert set(killed) <= {"kafka-dev-2", "kafka-dev-3"} and len(killed) <= 1, message
     for node, path in logs.items():
         with open(path) as handle:
             handle.seek(sizes[node])
             text = handle.read()
-        assert "The controller has asked us to exit controlled shutdown" in text, (node, text[-3000:])
+        if "kafka-dev-%d" % node not in killed:
+            assert "The controller has asked us to exit controlled shutdown" in text, (node, message, text[-3000:])
         assert "Timed out waiting for the controller to approve controlled shutdown" not in text, node
     # absent: the state directory goes
     purge = run_playbook(PLAYBOOK, {"kafka_dev_state": "absent"}, env=dev_env)
