@@ -4,7 +4,7 @@
 # still missing stops the run at once with one line saying what to install.
 # Usage: scripts/preflight.sh dev|test
 #   dev:  Python 3.11+ with venv, Java 17+, Maven
-#   test: the same, plus Node.js 20+ with npm (n8n), ss and pgrep
+#   test: the same, plus Node.js 20+ with npm (n8n), ss, pgrep and nsenter (molecule)
 set -euo pipefail
 need=${1:-test}
 
@@ -15,6 +15,7 @@ declare -A debian=(
   [mvn]=maven
   [ss]=iproute2
   [pgrep]=procps
+  [nsenter]=util-linux
   [node]=""
 )
 
@@ -42,6 +43,7 @@ check() {
   if [ "$need" = test ]; then
     command -v ss >/dev/null || missing+=(ss)
     command -v pgrep >/dev/null || missing+=(pgrep)
+    command -v nsenter >/dev/null || missing+=(nsenter)
     local node
     node=$(node --version 2>/dev/null | sed 's/^v//' || true)
     if [ -z "$node" ] || ! version_at_least "$node" 20 || ! command -v npm >/dev/null; then
@@ -73,6 +75,7 @@ if [ ${#missing[@]} -gt 0 ]; then
       mvn) what+=("Maven (apt-get install maven)") ;;
       ss) what+=("ss (apt-get install iproute2)") ;;
       pgrep) what+=("pgrep (apt-get install procps)") ;;
+      nsenter) what+=("nsenter (apt-get install util-linux)") ;;
       node) what+=("Node.js 20 or newer with npm, for n8n (Debian 12 ships Node 18: use Debian 13's nodejs or NodeSource's node_20.x)") ;;
     esac
   done
