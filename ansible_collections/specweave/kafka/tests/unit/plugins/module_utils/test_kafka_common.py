@@ -284,7 +284,7 @@ def test_recent_warnings_keep_causes_not_retry_noise():
     (kafka_errors.SaslAuthenticationFailedError("bad password"), [], False),
     (kafka_errors.ClusterAuthorizationFailedError(), [], False),
     (kafka_errors.KafkaTimeoutError(), ["SSL: CERTIFICATE_VERIFY_FAILED certificate verify "
-                                         "failed"], False),
+                                        "failed"], False),
     (kafka_errors.UnsupportedVersionError(), [], False),
     (ValueError("bad"), [], False),
 ])
