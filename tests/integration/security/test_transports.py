@@ -6,6 +6,7 @@ back with Kafka's own tools.
 """
 import re
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 
 from security_helpers import (TOPIC_COMMAND, acl_list, issue_server_cert, ok, quota_configs, run,
                               scram_users)
@@ -80,17 +81,20 @@ def test_tls_refusals_name_their_cause(secure, tmp_path):
     # The relay asks for a client certificate; the admin one answers it.
     relayed = dict(sasl, bootstrap_servers="127.0.0.1:%d" % proxy.port,
                    ssl_certfile=mtls["ssl_certfile"], ssl_keyfile=mtls["ssl_keyfile"])
+    cases = dict(
+        foreign_client=({}, dict(mtls, ssl_certfile=foreign_cert, ssl_keyfile=foreign_key)),
+        no_client_cert=({}, dict(mtls, ssl_certfile=None, ssl_keyfile=None)),
+        unknown_ca=({}, dict(sasl, ssl_cafile=foreign.cafile)),
+        hostname=(dict(gather=["brokers"]), relayed),
+        hostname_unchecked=(dict(gather=["brokers"]), dict(relayed, ssl_check_hostname=False)),
+    )
+    # Each refused case ends only when the client gives up (request_timeout_ms): run them side by
+    # side, each its own Ansible process.
     try:
-        results = dict(
-            foreign_client=run("kafka_info", secure, {}, conn=dict(
-                mtls, ssl_certfile=foreign_cert, ssl_keyfile=foreign_key)),
-            no_client_cert=run("kafka_info", secure, {}, conn=dict(
-                mtls, ssl_certfile=None, ssl_keyfile=None)),
-            unknown_ca=run("kafka_info", secure, {}, conn=dict(sasl, ssl_cafile=foreign.cafile)),
-            hostname=run("kafka_info", secure, dict(gather=["brokers"]), conn=relayed),
-            hostname_unchecked=run("kafka_info", secure, dict(gather=["brokers"]),
-                                   conn=dict(relayed, ssl_check_hostname=False)),
-        )
+        with ThreadPoolExecutor(max_workers=len(cases)) as pool:
+            futures = dict((case, pool.submit(run, "kafka_info", secure, args, conn=conn))
+                           for case, (args, conn) in cases.items())
+            results = dict((case, future.result()) for case, future in futures.items())
     finally:
         proxy.stop()
     expected = dict(
