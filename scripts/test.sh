@@ -6,10 +6,12 @@
 # Usage: scripts/test.sh              every stage, in two lanes side by side (below)
 #        scripts/test.sh STAGE ...    only those stages, one after the other, in that order
 #
-# The two lanes: `sanity lint units integration build` and `molecule compat`. Their stages share
-# nothing (the integration and compat test beds bind 127.0.0.1 on free ports, molecule's nodes
-# 127.0.0.11-13) and much of each is spent waiting on servers (JVM and Node start-up, KRaft
-# elections, health polls), so on two cores they finish well before the same stages in a row.
+# The two lanes: `sanity lint units integration-core build` and `molecule compat
+# integration-services` (the integration tests split in two: n8n and Schema Registry in the second
+# lane, every other area in the first, so that the lanes take about as long). Their stages share
+# nothing (the test beds bind 127.0.0.1 on free ports, molecule's nodes 127.0.0.11-13) and much of
+# each is spent waiting on servers (JVM and Node start-up, KRaft elections, health polls), so on
+# two cores they finish well before the same stages in a row.
 # Everything the stages download is fetched first, one step after the other (scripts/prefetch.sh),
 # so that the lanes only read the caches. SPECWEAVE_TEST_LANES=1 runs every stage in a row.
 # Each lane's output is printed as it comes, every line prefixed with its stage.
@@ -50,9 +52,9 @@ else
     if [ "${SPECWEAVE_TEST_LANES:-2}" = 1 ]; then
       run_lane sanity lint units integration compat molecule build || status=1
     else
-      run_lane sanity lint units integration build &
+      run_lane sanity lint units integration-core build &
       first=$!
-      run_lane molecule compat &
+      run_lane molecule compat integration-services &
       second=$!
       wait $first || status=1
       wait $second || status=1
