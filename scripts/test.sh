@@ -31,7 +31,7 @@ run_stage() {
   else
     result=FAILED
   fi
-  printf '%-12s %5d s  %s\n' "$stage" $(( $(date +%s) - start )) "$result" >> "$logs/times"
+  printf '%-20s %5d s  %s\n' "$stage" $(( $(date +%s) - start )) "$result" >> "$logs/times"
   [ $result = ok ]
 }
 
@@ -65,6 +65,6 @@ else
 fi
 echo "==> stage times"
 sed 's/^/  /' "$logs/times"
-printf '  %-12s %5d s  (wall clock)\n' total $(( $(date +%s) - total_start ))
+printf '  %-20s %5d s  (wall clock)\n' total $(( $(date +%s) - total_start ))
 if [ $status -eq 0 ]; then echo "make test: all stages passed"; else echo "make test: FAILED"; fi
 exit $status
