@@ -233,6 +233,13 @@ def _tls_failure(what, where, detail, client_cert):
     return None
 
 
+def _unreachable_errors():
+    """kafka-python's errors for "no broker answered" (the names differ between releases)."""
+    return tuple(getattr(kafka_errors, n) for n in (
+        "KafkaTimeoutError", "NoBrokersAvailable", "KafkaConnectionError")
+        if hasattr(kafka_errors, n))
+
+
 def describe_error(exc, servers, operation=None, details=None, broker_version=None,
                    client_cert=None):
     """One clear sentence for a kafka-python exception: what failed, and how to fix it.
@@ -252,9 +259,7 @@ def describe_error(exc, servers, operation=None, details=None, broker_version=No
     version = _version_text(broker_version)
     kind = _classify([text]) or _classify(details)
     if kafka_errors is not None:
-        unreachable = tuple(getattr(kafka_errors, n) for n in (
-            "KafkaTimeoutError", "NoBrokersAvailable", "KafkaConnectionError")
-            if hasattr(kafka_errors, n))
+        unreachable = _unreachable_errors()
         auth_failed = getattr(kafka_errors, "SaslAuthenticationFailedError", None)
         if auth_failed is not None and isinstance(exc, auth_failed) or (
                 "Authentication" in name) or (isinstance(exc, unreachable) and kind == "auth"):
@@ -315,10 +320,7 @@ def is_retriable(exc, details=None):
         return False
     if _classify([str(exc)] + list(details or [])) is not None:
         return False
-    unreachable = tuple(getattr(kafka_errors, n) for n in (
-        "KafkaTimeoutError", "NoBrokersAvailable", "KafkaConnectionError")
-        if hasattr(kafka_errors, n))
-    return isinstance(exc, unreachable) or bool(getattr(exc, "retriable", False))
+    return isinstance(exc, _unreachable_errors()) or bool(getattr(exc, "retriable", False))
 
 
 _NOISE = kafka_wire.LOG_NOISE

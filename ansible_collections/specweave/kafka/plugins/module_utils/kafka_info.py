@@ -76,6 +76,8 @@ def validate_params(params):
             problems.append("%s holds node ids, 0 or more; got %s"
                             % (name, ", ".join(str(i) for i in bad)))
     wanted = resolve_gather(params.get("gather"))
+    if params.get("require_brokers") and "brokers" not in wanted:
+        problems.append("require_brokers needs the brokers: add brokers to gather")
     if params.get("require_voters") and "quorum" not in wanted:
         problems.append("require_voters needs the quorum: add quorum to gather")
     if params.get("quorum_max_lag") is not None and "quorum" not in wanted:
@@ -336,7 +338,7 @@ def evaluate_health(brokers, topics, quorum, expected_brokers=None, require_brok
     those of ``require_brokers``), no under-replicated or offline partitions among the topics
     looked at, quorum caught up (with the nodes of ``require_voters`` among its voters and no
     voter more than ``quorum_max_lag`` records behind). Parts not gathered (``None``) are not
-    checked and not listed in ``checks``; ``require_brokers`` is checked whenever given.
+    checked and not listed in ``checks``.
     """
     problems, checks = [], []
     if brokers is not None:
@@ -407,9 +409,6 @@ def collect(ctx, params, admin_errors=None):
         cluster = admin.describe_cluster()
     brokers = summarize_brokers(cluster)
     live_ids = set(b["id"] for b in brokers if not b["fenced"])
-    if params.get("require_brokers") and "brokers" not in wanted:
-        # the required brokers are checked against the brokers DescribeCluster returned
-        wanted = wanted | set(["brokers"])
     result = dict(
         gathered=sorted(wanted),
         cluster=dict(cluster_id=cluster.get("cluster_id"),

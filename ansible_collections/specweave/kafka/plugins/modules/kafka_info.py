@@ -106,7 +106,7 @@ options:
   require_brokers:
     description:
       - Ids of brokers that must be registered and unfenced for RV(healthy) to be true, for
-        example a broker that was just restarted.
+        example a broker that was just restarted. Needs V(brokers) in O(gather).
     type: list
     elements: int
   require_voters:

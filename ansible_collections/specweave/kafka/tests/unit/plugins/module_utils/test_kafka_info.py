@@ -37,6 +37,8 @@ def test_resolve_gather(gather, expected):
     (dict(require_brokers=[1, -2]), "require_brokers holds node ids, 0 or more; got -2"),
     (dict(gather=["brokers"], require_voters=[1]),
      "require_voters needs the quorum: add quorum to gather"),
+    (dict(gather=["quorum"], require_brokers=[1]),
+     "require_brokers needs the brokers: add brokers to gather"),
     (dict(gather=["topics"], quorum_max_lag=10),
      "quorum_max_lag needs the quorum: add quorum to gather"),
     (dict(wait=True, wait_timeout=0, wait_interval=0.5),
