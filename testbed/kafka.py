@@ -9,6 +9,7 @@ Extra listeners (TLS, SASL) can be added through ``extra_config`` / ``listeners`
 secured test bed uses.
 """
 import os
+import random
 import shutil
 import signal
 import socket
@@ -65,13 +66,30 @@ def free_port():
         return sock.getsockname()[1]
 
 
-def free_port_block(size=6, attempts=50):
+def _ephemeral_range():
+    """The kernel's range for ports it hands out by itself (outgoing connections, bind to 0)."""
+    try:
+        with open("/proc/sys/net/ipv4/ip_local_port_range") as handle:
+            low, high = (int(part) for part in handle.read().split())
+        return low, high
+    except (OSError, ValueError):
+        return 32768, 60999
+
+
+def free_port_block(size=6, attempts=200):
     """A base port whose next ``size`` ports are all free on 127.0.0.1 (for fixed port layouts
-    such as the dev cluster's base..base+5)."""
+    such as the dev cluster's base..base+5).
+
+    The block lies outside the kernel's ephemeral range: the nodes bind it only once Ansible has
+    configured and started them, many seconds later, and in the meantime any client connection of
+    the suite (both lanes of make test run at once) could be given a port of that range."""
+    low, high = _ephemeral_range()
+    ranges = [(first, last) for first, last in ((10000, low - size), (high + 1, 65535 - size))
+              if first <= last]
+    if not ranges:
+        raise RuntimeError("no port range outside the ephemeral range %d-%d" % (low, high))
     for _ in range(attempts):
-        base = free_port()
-        if base + size > 65500:
-            continue
+        base = random.randint(*random.choice(ranges))
         socks = []
         try:
             for port in range(base, base + size):
@@ -84,7 +102,7 @@ def free_port_block(size=6, attempts=50):
         finally:
             for sock in socks:
                 sock.close()
-    raise RuntimeError("no block of %d free ports" % size)
+    raise RuntimeError("no block of %d free ports outside the ephemeral range" % size)
 
 
 def random_cluster_id():
