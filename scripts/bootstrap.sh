@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs everything the developer commands need, idempotently, and caches it:
 #   - a virtualenv in .venv with the pinned-minimum Python dependencies
+#   - a virtualenv in .venv-tools with the Galaxy, docs-site and execution-environment tools
 #   - Apache Kafka broker jars from Maven Central (scripts/kafka-libs.sh)
 # Re-running is cheap: each step is skipped when its stamp matches its inputs.
 set -euo pipefail
@@ -17,6 +18,19 @@ if [ ! -f "$stamp" ]; then
   "$venv/bin/pip" install -q -r requirements-dev.txt -r ansible_collections/specweave/kafka/requirements.txt
   rm -f "$venv"/.bootstrap-*
   touch "$stamp"
+fi
+
+# The Galaxy, docs-site and execution-environment tools, in a virtualenv of their own (their pins
+# differ from the test tools').
+tools="$here/.venv-tools"
+tools_stamp="$tools/.bootstrap-$(sha256sum < requirements-tools.txt | cut -c1-16)"
+if [ ! -f "$tools_stamp" ]; then
+  echo "bootstrap: creating $tools" >&2
+  python3 -m venv "$tools"
+  "$tools/bin/pip" install -q --upgrade pip
+  "$tools/bin/pip" install -q -r requirements-tools.txt
+  rm -f "$tools"/.bootstrap-*
+  touch "$tools_stamp"
 fi
 
 # Kafka jars, cached outside the checkout so fresh clones on this machine reuse them.
