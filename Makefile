@@ -10,7 +10,7 @@ export ANSIBLE_COLLECTIONS_SCAN_SYS_PATH := true
 export PATH := $(BIN):$(PATH)
 PYTEST_ARGS ?=
 
-.PHONY: setup prefetch dev dev-down test sanity lint units integration integration-core integration-services compat molecule build bench clean
+.PHONY: setup prefetch dev dev-down test sanity lint units integration integration-core integration-services compat molecule build docs bench clean
 
 PREFLIGHT ?= test
 setup:
@@ -59,6 +59,10 @@ molecule: setup
 
 build: setup
 	@bash scripts/build.sh
+
+DOCS_OUT ?=
+docs: setup
+	@bash scripts/docs.sh $(DOCS_OUT)
 
 bench: setup
 	@for b in benchmarks/bench_*.py; do $(BIN)/python $$b || exit 1; done

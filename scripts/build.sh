@@ -28,11 +28,12 @@ fi
 
 # Galaxy's importer; its ansible-lint is the one of .venv-tools (galaxy-importer's own pin)
 log="$out/import.log"
-if ! PATH="$here/.venv-tools/bin:$PATH" \
+# (the importer writes importer_result.json into its working folder)
+if ! (cd "$out" && PATH="$here/.venv-tools/bin:$PATH" \
     GALAXY_IMPORTER_RUN_ANSIBLE_LINT=true GALAXY_IMPORTER_OFFLINE_ANSIBLE_LINT=true \
     GALAXY_IMPORTER_REQUIRE_V1_OR_GREATER=true GALAXY_IMPORTER_CHECK_REQUIRED_TAGS=true \
     GALAXY_IMPORTER_CHECK_CHANGELOG=true GALAXY_IMPORTER_TMP_ROOT_DIR="$out" \
-    "$here/.venv-tools/bin/python" -m galaxy_importer.main "$artifact" > "$log" 2>&1; then
+    "$here/.venv-tools/bin/python" -m galaxy_importer.main "$artifact") > "$log" 2>&1; then
   grep -v '^Loading ' "$log" >&2
   echo "build: galaxy-importer refused $(basename "$artifact")" >&2
   exit 1

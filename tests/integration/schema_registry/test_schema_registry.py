@@ -186,7 +186,7 @@ def test_seven_levels_and_global(sr, registry):
     applied = sr("schema_registry", args)
     assert applied["changed"] is True and applied["global_compatibility"] == new_global, applied
     assert registry.request("GET", "/config")[1]["compatibilityLevel"] == new_global
-    # Apicurio stores a subject-level NONE as no rule (see docs/schema_registry.md)
+    # Apicurio stores a subject-level NONE as no rule (see the guide docs/docsite/rst/schema_registry.rst)
     stored = levels[:-1] + [None]
     assert [subject_rule(registry, s["subject"]) for s in subjects] == stored
     assert sr("schema_registry", args)["changed"] is False

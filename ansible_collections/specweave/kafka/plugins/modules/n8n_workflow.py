@@ -84,8 +84,9 @@ options:
     type: path
   template:
     description:
-      - Name of a workflow template shipped with the collection. See the collection's
-        C(docs/n8n_workflow.md) for each template's parameters and credentials.
+      - Name of a workflow template shipped with the collection. See the
+        R(n8n workflows guide,ansible_collections.specweave.kafka.docsite.n8n_workflow) for each
+        template's parameters and credentials.
     type: str
     choices: [kafka-to-webhook, kafka-to-database, kafka-to-slack, webhook-to-kafka,
               kafka-ai-agent-action]
