@@ -8,7 +8,8 @@ scheme) from the pieces ``ansible.module_utils.urls`` uses itself (``make_contex
 bundle, client certificate and ``validate_certs``; its redirect handler; urllib's default
 handlers, environment proxies included). ``Request.open``/``open_url`` would build a new opener
 and TLS context on every call: 0.8 ms of CPU per request more, which shows on a converge of
-hundreds of objects. On ansible-core without ``make_context`` it falls back to ``Request.open``.
+hundreds of objects. ansible-core 2.16 has ``make_context`` but not yet the ``HTTPRedirectHandler``
+class: there the same redirect handling comes from its ``RedirectHandlerFactory``.
 
 ``RetryPolicy`` is the one retry policy: exponential backoff with jitter, ``Retry-After``
 honoured (seconds or an HTTP date), 429 retried for every method (the server refused the
@@ -34,15 +35,21 @@ from ansible.module_utils.six.moves.urllib.parse import urlencode
 from ansible.module_utils.six.moves.urllib import request as urllib_request
 from ansible.module_utils.urls import (
     ConnectionError as UrlsConnectionError,
-    Request,
     SSLValidationError,
     basic_auth_header,
+    make_context,
 )
 
 try:
-    from ansible.module_utils.urls import HTTPRedirectHandler, make_context
-except ImportError:  # ansible-core 2.16: Request builds the handlers and TLS context every call
-    HTTPRedirectHandler = make_context = None
+    from ansible.module_utils.urls import HTTPRedirectHandler
+
+    def redirect_handler(follow_redirects):
+        return HTTPRedirectHandler(follow_redirects)
+except ImportError:  # ansible-core 2.16: the same handler, made by a class factory
+    from ansible.module_utils.urls import RedirectHandlerFactory
+
+    def redirect_handler(follow_redirects):
+        return RedirectHandlerFactory(follow_redirects)()
 
 IDEMPOTENT_METHODS = ("GET", "HEAD", "OPTIONS", "PUT", "DELETE")
 RETRY_STATUSES = (429, 500, 502, 503, 504)
@@ -268,12 +275,11 @@ class HttpClient(object):
         self.opener = opener or self._open
         self.requests = 0
         self.retried = []  # dict(method, path, status, delay) for every retry done
-        self._request = None
         self._openers = {}  # one per scheme: {is_https: opener}
 
     # -- transport -------------------------------------------------------------------------
     def _build_opener(self, tls):
-        handlers = [HTTPRedirectHandler(self.follow_redirects)]
+        handlers = [redirect_handler(self.follow_redirects)]
         if tls:
             # Not for plain http: loading the CA bundle alone costs about 50 ms.
             try:
@@ -286,11 +292,6 @@ class HttpClient(object):
 
     def _open(self, url, method="GET", data=None, headers=None, **settings):
         """What ``open_url`` does with these settings, through one opener built once."""
-        if make_context is None or HTTPRedirectHandler is None:
-            if self._request is None:
-                self._request = Request()
-                self._request.cookies = None  # like open_url: no cookie jar between calls
-            return self._request.open(method, url, data=data, headers=headers, **settings)
         tls = url.lower().startswith("https:")
         opener = self._openers.get(tls)
         if opener is None:
