@@ -216,6 +216,12 @@ def openssl_reason(text):
     return None
 
 
+def refused(details):
+    """Whether librdkafka reported a refused SASL login or TLS handshake."""
+    return any("SASL authentication error" in detail or openssl_reason(detail)
+               for detail in details)
+
+
 def _error_of(exc):
     """The librdkafka KafkaError inside ``exc`` (KafkaException or the error itself), or None."""
     error = exc.args[0] if isinstance(getattr(exc, "args", None), tuple) and exc.args else exc
@@ -274,6 +280,19 @@ class LibrdkafkaClients(object):
         consumer = Consumer(config)
         self._consumers.append(consumer)
         return consumer
+
+    def metadata(self, consumer, topic, timeout, clock=time.time):
+        """Metadata of ``topic``. librdkafka keeps retrying a refused login or TLS handshake
+        until the timeout; this asks in slices and stops at the first such refusal (asking
+        again gives the same answer)."""
+        deadline = clock() + timeout
+        while True:
+            try:
+                return consumer.list_topics(topic, timeout=max(0.1, min(1.0, deadline - clock())))
+            except KafkaException:
+                self.drain()
+                if clock() >= deadline or refused(self.recent.messages):
+                    raise
 
     def drain(self):
         """Serve the callbacks librdkafka queued (its error reports and log lines)."""

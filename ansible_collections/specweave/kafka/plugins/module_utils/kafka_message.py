@@ -15,6 +15,7 @@ __metaclass__ = type
 import base64
 import binascii
 import json
+import re
 import time
 
 from ansible_collections.specweave.kafka.plugins.module_utils.runner import (
@@ -70,17 +71,28 @@ def encode_record(record, index):
     partition = record.get("partition")
     if partition is not None and partition < 0:
         raise ValueError("%s: partition must be 0 or more, got %d" % (what, partition))
-    return dict(key=key, value=value, headers=headers, partition=partition)
+    given = [name for name in ("key", "value") if record.get(name) is not None
+             or record.get(name + "_base64") is not None]
+    return dict(key=key, value=value, headers=headers, partition=partition,
+                given=given + (["headers"] if headers else []))
+
+
+# control characters other than tab, line feed and carriage return mark binary data
+_BINARY = re.compile(u"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 def decode(data):
-    """(text, is_base64): UTF-8 text when the bytes are that, else their base64."""
+    """(text, is_base64): UTF-8 text when the bytes are that (and hold no control character but
+    tab and line ends), else their base64."""
     if data is None:
         return None, False
     try:
-        return data.decode("utf-8"), False
+        text = data.decode("utf-8")
     except UnicodeDecodeError:
+        text = None
+    if text is None or _BINARY.search(text):
         return base64.b64encode(data).decode("ascii"), True
+    return text, False
 
 
 def record_view(key, value, headers, partition=None, offset=None, timestamp=None):
@@ -118,6 +130,14 @@ def _same(record, key, value, headers):
             and sorted(record["headers"]) == sorted(headers or []))
 
 
+def _carries(record, key, value, headers):
+    """Whether a record read carries what an expected record gives: its key and value when
+    given, and each of its headers."""
+    return ("key" not in record["given"] or record["key"] == key) and \
+        ("value" not in record["given"] or record["value"] == value) and \
+        all(header in (headers or []) for header in record["headers"])
+
+
 def match_expected(expected, consumed):
     """Indexes of ``expected`` (encoded records) that no record of ``consumed`` (tuples
     ``(partition, offset, key, value, headers, timestamp)``) carries, each consumed record
@@ -130,7 +150,7 @@ def match_expected(expected, consumed):
                 continue
             if record["partition"] is not None and record["partition"] != partition:
                 continue
-            if _same(record, key, value, headers):
+            if _carries(record, key, value, headers):
                 used.add(position)
                 break
         else:
@@ -225,7 +245,7 @@ class MessageResource(Resource):
         with ctx.step("connecting"):
             consumer = ctx.client.consumer(desired["group_id"], **{
                 "enable.partition.eof": True, "auto.offset.reset": "earliest"})
-            metadata = consumer.list_topics(topic, timeout=timeout)
+            metadata = ctx.client.metadata(consumer, topic, timeout)
         described = metadata.topics.get(topic)
         error = described.error if described is not None else None
         if described is None or error is not None and error.name() == "UNKNOWN_TOPIC_OR_PART":

@@ -61,8 +61,9 @@ options:
     default: produce_and_verify
   records:
     description:
-      - Records to produce, or with O(mode=consume) records to find (matched on key, value and
-        headers, and partition when given).
+      - Records to produce, or with O(mode=consume) records to find. A record to find matches
+        a record read that has its key and value (those given) and each of its headers, in its
+        partition when given.
       - Needed, and not empty, for V(produce_and_verify) and V(produce).
     type: list
     elements: dict

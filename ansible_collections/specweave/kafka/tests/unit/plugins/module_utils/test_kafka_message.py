@@ -26,7 +26,10 @@ from ansible_collections.specweave.kafka.plugins.module_utils.kafka_message impo
     (dict(value="é"), dict(key=None, value=u"é".encode("utf-8"), headers=[], partition=None)),
 ])
 def test_encode_record(record, expected):
-    assert encode_record(record, 0) == expected
+    encoded = encode_record(record, 0)
+    assert encoded.pop("given") == [name for name in ("key", "value", "headers")
+                                    if expected[name]]
+    assert encoded == expected
 
 
 @pytest.mark.parametrize("record, message", [
@@ -43,6 +46,8 @@ def test_encode_record_refuses(record, message):
 
 @pytest.mark.parametrize("data, expected", [
     (None, (None, False)), (b"text", ("text", False)), (b"\x00\xff", ("AP8=", True)),
+    (b"a\tb\r\n", ("a\tb\r\n", False)), (b"\x00\x01", ("AAE=", True)),
+    (u"caf\u00e9".encode("utf-8"), (u"caf\u00e9", False)),
 ])
 def test_decode(data, expected):
     assert decode(data) == expected
@@ -58,6 +63,13 @@ def test_record_view_text_binary_and_repeated_headers():
 
 def read(partition, offset, key, value, headers=()):
     return (partition, offset, key, value, list(headers), 0)
+
+
+def test_match_expected_compares_what_is_given():
+    expected = [encode_record(dict(key="a"), 0), encode_record(dict(headers={"h": "x"}), 1),
+                encode_record(dict(value="2", headers={"h": "y"}), 2)]
+    consumed = [read(0, 0, b"a", b"1"), read(0, 1, b"b", b"2", [("h", b"x"), ("g", b"z")])]
+    assert match_expected(expected, consumed) == [2]
 
 
 def test_match_expected_counts_each_record_once():

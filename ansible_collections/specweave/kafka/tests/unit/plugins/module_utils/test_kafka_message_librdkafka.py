@@ -200,3 +200,48 @@ def test_requirement_names_the_package():
 ])
 def test_openssl_reason(text, reason):
     assert kafka_librdkafka.openssl_reason(text) == reason
+
+
+class SlicedConsumer(object):
+    """list_topics that fails ``failures`` times, each failure reporting ``detail``."""
+
+    def __init__(self, recent, failures, detail):
+        self.recent, self.failures, self.detail, self.asked = recent, failures, detail, []
+
+    def list_topics(self, topic, timeout):
+        self.asked.append(timeout)
+        if len(self.asked) <= self.failures:
+            self.recent.add(self.detail)
+            raise KafkaException(KafkaError(KafkaError._TRANSPORT, "transport failure"))
+        return "metadata"
+
+    def poll(self, timeout):
+        return None
+
+
+class Clock(object):
+    def __init__(self):
+        self.now = 0.0
+
+    def __call__(self):
+        self.now += 0.5
+        return self.now
+
+
+@pytest.mark.parametrize("detail, failures, asked", [
+    # a broker that is not up yet: asked again until it answers
+    ("127.0.0.1:1/bootstrap: Connect to ipv4#127.0.0.1:1 failed: Connection refused", 3, 4),
+    # a refused login or certificate: the first refusal ends it
+    ("127.0.0.1:1/bootstrap: SASL authentication error: Authentication failed", 3, 1),
+    ("127.0.0.1:1/bootstrap: SSL handshake failed: certificate verify failed", 3, 1),
+])
+def test_metadata_stops_at_a_refusal(detail, failures, asked):
+    recent = RecentErrors()
+    clients = kafka_librdkafka.LibrdkafkaClients({}, recent)
+    consumer = SlicedConsumer(recent, failures, detail)
+    try:
+        outcome = clients.metadata(consumer, "t", 30, clock=Clock())
+    except KafkaException:
+        outcome = "raised"
+    assert len(consumer.asked) == asked
+    assert outcome == ("metadata" if asked > failures else "raised")

@@ -139,10 +139,10 @@ class FakeClients(object):
         self.consumers.append(FakeConsumer(self.log, group_id, settings))
         return self.consumers[-1]
 
-    def close(self):
-        pass
+    def metadata(self, consumer, topic, timeout):
+        return consumer.list_topics(topic, timeout)
 
-    def drain(self):
+    def close(self):
         pass
 
 
