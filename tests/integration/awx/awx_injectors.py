@@ -103,7 +103,8 @@ def _field_problems(fields):
         for key in ("multiline", "secret", "ask_at_runtime"):
             if key in field and not isinstance(field[key], bool):
                 problems.append("field %s: %s is not a boolean" % (fid, key))
-        if "default" in field and type(field["default"]) is not {"string": str, "boolean": bool}.get(ftype):
+        expected = {"string": str, "boolean": bool}.get(ftype)
+        if "default" in field and type(field["default"]) is not expected:
             problems.append("field %s: default %r is not a %s" % (fid, field["default"], ftype))
         for key in STRING_ONLY:
             if key in field and ftype != "string":

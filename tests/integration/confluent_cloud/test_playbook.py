@@ -22,7 +22,8 @@ import uuid
 
 import yaml
 from kafka.admin import (ACL, ACLFilter, ACLOperation, ACLPermissionType, ACLResourcePatternType,
-                         KafkaAdminClient, ResourcePattern, ResourcePatternFilter, ResourceType, ScramMechanism,
+                         KafkaAdminClient, ResourcePattern, ResourcePatternFilter, ResourceType,
+                         ScramMechanism,
                          UserScramCredentialDeletion, UserScramCredentialUpsertion)
 
 from testbed.ansible import run_playbook
