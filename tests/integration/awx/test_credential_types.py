@@ -6,9 +6,13 @@ and files - no connection option in its arguments - authenticates against the re
 same credential with a wrong secret fails with the module's own error.
 """
 import copy
+import os
+import re
 
 import pytest
-from awx_injectors import inject, input_problems, load_types, module_env_names, type_problems
+import yaml
+from awx_injectors import (COLL, inject, input_problems, load_types, module_env_names,
+                           type_problems)
 
 from testbed.ansible import run_module
 from testbed.secure import ADMIN_USER, CertificateAuthority
@@ -158,3 +162,18 @@ def test_n8n_api_key(n8n, tmp_path):
     wrong, _, _ = run_with("n8n.yml", dict(inputs, api_key="wrong-n8n-key"),
                            "n8n_workflow_info", dict(details=False), tmp_path / "wrong")
     assert wrong.get("failed") and "401" in wrong["msg"], wrong
+
+
+def test_the_guides_credential_example_is_one_awx_accepts(tmp_path):
+    """docs/awx.md's awx.awx.credential example names a shipped type and valid inputs."""
+    with open(os.path.join(COLL, "docs", "awx.md")) as handle:
+        blocks = re.findall(r"```yaml\n(.*?)```", handle.read(), re.S)
+    example = [yaml.safe_load(b)[0] for b in blocks if "awx.awx.credential:" in b][0]
+    credential = example["awx.awx.credential"]
+    definition = [d for d in TYPES.values() if d["name"] == credential["credential_type"]][0]
+    pem = "-----BEGIN CERTIFICATE-----\nx\n-----END CERTIFICATE-----"
+    inputs = dict((k, pem if k == "ca_cert" else v) for k, v in credential["inputs"].items())
+    assert input_problems(definition, inputs) == []
+    env, files = inject(definition, inputs, str(tmp_path))
+    assert env["KAFKA_BOOTSTRAP_SERVERS"] == credential["inputs"]["bootstrap_servers"]
+    assert env["KAFKA_SSL_CAFILE"] == files["ca_cert"]

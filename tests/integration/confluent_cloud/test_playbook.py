@@ -21,6 +21,8 @@ import os
 import uuid
 
 import yaml
+from ansible.constants import DEFAULT_VAULT_ID_MATCH
+from ansible.parsing.vault import VaultLib, VaultSecret
 from kafka.admin import (ACL, ACLFilter, ACLOperation, ACLPermissionType, ACLResourcePatternType,
                          KafkaAdminClient, ResourcePattern, ResourcePatternFilter, ResourceType,
                          ScramMechanism,
@@ -97,6 +99,11 @@ def _app_account(cc, prefix):
             if sa["display_name"] == prefix + "-orders-app"][0]
 
 
+def _failures(run):
+    return [(r["_task"], r.get("msg")) for r in run.task_results() if r.get("failed")] or \
+        run.stdout[-3000:]
+
+
 def _keys_named(cc, name):
     return [k for k in cc.api_keys.values() if k["spec"]["display_name"] == name]
 
@@ -128,7 +135,7 @@ def test_playbook_returns_new_secrets_and_reruns_without_them(cc, secure, monkey
 
     # 1. everything new: both secrets returned, once; the secrets folder only when asked for
     run, tasks, returned = _run(cc, dict(base, cc_secrets_dir=str(secrets_dir)))
-    assert run.returncode == 0, run.stdout[-4000:]
+    assert run.returncode == 0, _failures(run)
     assert sorted(returned) == [admin_name, app_name]
     for name, key in returned.items():
         assert key["secret"] == cc.api_keys[key["id"]]["spec"]["secret"], name
@@ -152,20 +159,33 @@ def test_playbook_returns_new_secrets_and_reruns_without_them(cc, secure, monkey
         client.close()
     app_key = returned[app_name]["id"]
 
-    # 2. no secrets at all: the admin key is replaced, the rest stays as it is
-    run, tasks, returned = _run(cc, base)
-    assert run.returncode == 0, run.stdout[-4000:]
+    # 2. no secrets at all: the admin key is replaced, the rest stays as it is; its new secret
+    #    is also written vault-encrypted when a vault password file is given
+    password_file = tmp_path / "vault-pass"
+    password_file.write_text("vault-pass-for-the-test\n")
+    vaulted = tmp_path / "vaulted"
+    run, tasks, returned = _run(cc, dict(base, cc_secrets_dir=str(vaulted),
+                                         cc_vault_password_file=str(password_file)))
+    assert run.returncode == 0, _failures(run)
     assert list(returned) == [admin_name]
     assert [k["id"] for k in _keys_named(cc, admin_name)] == [returned[admin_name]["id"]]
     assert [k["id"] for k in _keys_named(cc, app_name)] == [app_key]
     changed = sorted(name for name, result in tasks.items() if result.get("changed"))
     assert changed == ["Confluent Cloud | Create the admin key again",
-                       "Confluent Cloud | Delete the admin key"], changed
+                       "Confluent Cloud | Delete the admin key",
+                       "Confluent Cloud | Secrets folder",
+                       "Confluent Cloud | Write each new secret once (vault-encrypted with a vault "
+                       "password)"], changed
     admin_key, admin_secret = returned[admin_name]["id"], returned[admin_name]["secret"]
+    assert sorted(os.listdir(str(vaulted))) == [admin_name + ".vault.yml"]
+    vault = VaultLib([(DEFAULT_VAULT_ID_MATCH, VaultSecret(b"vault-pass-for-the-test"))])
+    with open(str(vaulted / (admin_name + ".vault.yml")), "rb") as handle:
+        assert yaml.safe_load(vault.decrypt(handle.read())) == {"api_key": admin_key,
+                                                                "api_secret": admin_secret}
 
     # 3. with the admin secret from run 2: nothing changes, nothing is returned
     run, tasks, returned = _run(cc, dict(base, cc_admin_api_secret=admin_secret))
-    assert run.returncode == 0, run.stdout[-4000:]
+    assert run.returncode == 0, _failures(run)
     assert run.stats()["changed"] == 0, [n for n, r in tasks.items() if r.get("changed")]
     assert returned == {}
     assert [k["id"] for k in _keys_named(cc, admin_name)] == [admin_key]
