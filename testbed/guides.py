@@ -21,6 +21,7 @@ import textwrap
 
 import yaml
 
+from testbed.ansible import run_playbook
 from testbed.kafka import REPO
 
 COLLECTION = os.path.join(REPO, "ansible_collections", "specweave", "kafka")
@@ -181,6 +182,17 @@ def write_playbook(path, all_plays):
     with open(path, "w", encoding="utf-8") as handle:
         yaml.safe_dump(all_plays, handle, sort_keys=False, default_flow_style=False)
     return path
+
+
+def run(path, extra_vars=None, env=None, host="localhost", **kwargs):
+    """ansible-playbook ``path`` (testbed.ansible.run_playbook); fails unless it succeeded on
+    ``host``. Facts are gathered only where a play asks for them explicitly: no example uses
+    them, and a play's implicit gathering costs seconds."""
+    merged = {"ANSIBLE_GATHERING": "explicit"}
+    merged.update(env or {})
+    result = run_playbook(path, extra_vars, env=merged, **kwargs)
+    assert_ok(result, host=host)
+    return result
 
 
 def play_results(run, name, host="localhost"):

@@ -20,6 +20,7 @@ import fnmatch
 import importlib.util
 import json
 import os
+import threading
 import time
 
 import pytest
@@ -30,7 +31,6 @@ from kafka.admin import ConfigResource, ConfigResourceType, NewTopic
 from kafka.structs import OffsetAndMetadata
 
 from testbed import guides
-from testbed.ansible import run_playbook
 from testbed.kafka import REPO
 from testbed.secure import ADMIN_USER, SCRAM_MECHANISMS, SecureKafkaCluster
 
@@ -189,16 +189,31 @@ def unsecured_token(sub, lifetime=600):
     return "%s.%s." % (part({"alg": "none"}), part({"sub": sub, "iat": now, "exp": now + lifetime}))
 
 
-@pytest.fixture(scope="session")
-def guide_kafka():
-    cluster = GuideKafka(size=1)
-    try:
-        cluster.start(timeout=300)
-    except Exception:
-        cluster.stop()
-        raise
-    yield cluster
+@pytest.fixture(scope="module")
+def guide_kafka_boot():
+    """Starts ``GuideKafka`` in the background (the tests on kafka3 request it so that the broker
+    boots while they run); ``guide_kafka`` waits for it. Stopped when this file is done."""
+    cluster, failure = GuideKafka(size=1), []
+
+    def start():
+        try:
+            cluster.start(timeout=300)
+        except Exception as exc:  # pylint: disable=broad-except
+            failure.append(exc)
+    thread = threading.Thread(target=start, name="guide-kafka-start", daemon=True)
+    thread.start()
+    yield cluster, thread, failure
+    thread.join()
     cluster.stop()
+
+
+@pytest.fixture(scope="module")
+def guide_kafka(guide_kafka_boot):
+    cluster, thread, failure = guide_kafka_boot
+    thread.join()
+    if failure:
+        raise failure[0]
+    return cluster
 
 
 # -- runs -----------------------------------------------------------------------------------------
@@ -215,9 +230,8 @@ def run_examples(tmp_path, parts, extra_vars=None, inventory="localhost,", limit
         all_plays += plays
         names[(guide, index)] = name
     path = guides.write_playbook(str(tmp_path / "examples.yml"), all_plays)
-    run = run_playbook(path, extra_vars, inventory=inventory, limit=limit, env=env)
-    guides.assert_ok(run, host=limit or "localhost")
-    return run, names
+    return guides.run(path, extra_vars, env=env, host=limit or "localhost", inventory=inventory,
+                      limit=limit), names
 
 
 def one(results, task_words):
@@ -225,6 +239,129 @@ def one(results, task_words):
     assert len(found) == 1, (task_words, [r["_task"] for r in results])
     assert not found[0].get("skipped"), found[0]
     return found[0]
+
+
+def admin(cluster):
+    return KafkaAdminClient(bootstrap_servers=cluster.bootstrap_servers, request_timeout_ms=30000)
+
+
+def delete_topics(cluster, names):
+    client = admin(cluster)
+    try:
+        existing = set(client.list_topics())
+        gone = [n for n in names if n in existing]
+        if gone:
+            client.delete_topics(gone, timeout_ms=30000)
+    finally:
+        client.close()
+
+
+def described(cluster, names):
+    """Read back with kafka-python's admin client: {topic: (partitions, replicas, configs)}."""
+    client = admin(cluster)
+    try:
+        existing = set(client.list_topics())
+        topics = dict((t["name"], t) for t in client.describe_topics([n for n in names if n in existing]))
+        resources = [ConfigResource(ConfigResourceType.TOPIC, name) for name in topics]
+        configs = client.describe_configs(resources)["topic"] if resources else {}
+        return dict((name, (len(t["partitions"]), set(len(p["replica_nodes"]) for p in t["partitions"]),
+                            dict((k, v["value"]) for k, v in configs.get(name, {}).items())))
+                    for name, t in topics.items())
+    finally:
+        client.close()
+
+
+def test_kafka_topic_example(kafka3, guide_kafka_boot, tmp_path):
+    """The shop's topics: created with 12 and 1 partitions on 3 replicas with the declared
+    configs, and shop.legacy (made here first) deleted; read back with the admin client."""
+    names = ["shop.orders", "shop.orders.dlq", "shop.legacy"]
+    delete_topics(kafka3, names)
+    client = admin(kafka3)
+    try:
+        client.create_topics([NewTopic("shop.legacy", 1, 1)], timeout_ms=30000)
+    finally:
+        client.close()
+    try:
+        run, names_by_example = run_examples(tmp_path, [
+            ("kafka_topic.rst", 0, {"broker1:9092,broker2:9092": kafka3.bootstrap_servers}, None)])
+        result = guides.play_results(run, names_by_example[("kafka_topic.rst", 0)])[-1]
+        assert sorted(result["created"]) == ["shop.orders", "shop.orders.dlq"]
+        assert result["deleted"] == ["shop.legacy"]
+        live = described(kafka3, names)
+        assert set(live) == {"shop.orders", "shop.orders.dlq"}
+        partitions, replicas, configs = live["shop.orders"]
+        assert (partitions, replicas) == (12, {3})
+        assert configs["retention.ms"] == "604800000"
+        assert configs["cleanup.policy"] == "compact,delete"
+        assert configs["min.insync.replicas"] == "2"
+        assert live["shop.orders.dlq"][:2] == (1, {3})
+        assert live["shop.orders.dlq"][2]["min.insync.replicas"] == "2"
+    finally:
+        delete_topics(kafka3, names)
+
+
+def test_kafka_info_health_gate_example(kafka3, guide_kafka_boot, tmp_path):
+    """The health gate after a restart: broker 3 of the shared cluster is stopped and started
+    again, and the example (run for that broker of an inventory of the three) returns only once
+    broker 3 is back and every partition is in sync, so it had to ask more than once."""
+    inventory = tmp_path / "inventory.yml"
+    inventory.write_text(yaml.safe_dump({"kafka_brokers": {"hosts": dict(
+        ("broker%d" % n.node_id, {"kafka_broker_node_id": n.node_id, "ansible_connection": "local"})
+        for n in kafka3.nodes)}}))
+    restarted = kafka3.nodes[2]
+    restarted.stop()
+    restarted.start()
+    run, names = run_examples(
+        tmp_path, [("kafka_info.rst", 0, {}, {"hosts": "kafka_brokers", "serial": 1})],
+        {"kafka_bootstrap_servers": kafka3.bootstrap_servers},
+        inventory=str(inventory), limit="broker%d" % restarted.node_id)
+    result = guides.play_results(run, names[("kafka_info.rst", 0)],
+                                 host="broker%d" % restarted.node_id)[-1]
+    assert result["healthy"] is True, result["health_problems"]
+    assert result["broker_ids"] == [1, 2, 3]
+    assert result["wait"]["polls"] > 1, result["wait"]
+    assert result["summary"]["fenced_brokers"] == [] and result["quorum"]["caught_up"] is True
+
+
+def test_kafka_info_other_examples(kafka3, guide_kafka_boot, tmp_path):
+    """orders.created (12 partitions, 3 replicas, retention 7 days) passes the example's own
+    asserts, billing's lag is the one committed here, and the quorum wait returns."""
+    topic, group = "orders.created", "billing"
+    delete_topics(kafka3, [topic])
+    client = admin(kafka3)
+    try:
+        client.create_topics([NewTopic(topic, 12, 3, topic_configs={"retention.ms": "604800000"})],
+                             timeout_ms=30000)
+    finally:
+        client.close()
+    try:
+        producer = KafkaProducer(bootstrap_servers=kafka3.bootstrap_servers)
+        for i in range(10):
+            producer.send(topic, b"order-%d" % i, partition=0)
+        producer.flush()
+        producer.close()
+        consumer = KafkaConsumer(bootstrap_servers=kafka3.bootstrap_servers, group_id=group,
+                                 enable_auto_commit=False)
+        consumer.commit({TopicPartition(topic, 0): OffsetAndMetadata(3, "", -1)})
+        consumer.close()
+        run, names = run_examples(
+            tmp_path, [("kafka_info.rst", 1, {}, None)],
+            env={"KAFKA_BOOTSTRAP_SERVERS": kafka3.bootstrap_servers})
+        results = guides.play_results(run, names[("kafka_info.rst", 1)])
+        assert one(results, "Partitions and configs")["topics"][topic]["partition_count"] == 12
+        assert one(results, "assert").get("failed") is not True
+        assert one(results, "debug")["msg"] == "billing is 7 messages behind"
+        quorum = one(results, "Controller quorum")
+        assert quorum["quorum"]["caught_up"] is True and quorum["quorum"]["voter_ids"] == [1, 2, 3]
+    finally:
+        delete_topics(kafka3, [topic])
+        client = admin(kafka3)
+        try:
+            client.delete_consumer_groups([group])
+        except Exception:  # pylint: disable=broad-except
+            pass
+        finally:
+            client.close()
 
 
 def test_connection_examples(kafka, guide_kafka, tmp_path):
@@ -268,126 +405,3 @@ def test_connection_examples(kafka, guide_kafka, tmp_path):
         cluster = kafka if index == 0 else guide_kafka
         assert result["cluster"]["cluster_id"] == cluster.cluster_id, (index, result)
         assert result["broker_ids"] == [n.node_id for n in cluster.nodes], (index, result)
-
-
-def admin(cluster):
-    return KafkaAdminClient(bootstrap_servers=cluster.bootstrap_servers, request_timeout_ms=30000)
-
-
-def delete_topics(cluster, names):
-    client = admin(cluster)
-    try:
-        existing = set(client.list_topics())
-        gone = [n for n in names if n in existing]
-        if gone:
-            client.delete_topics(gone, timeout_ms=30000)
-    finally:
-        client.close()
-
-
-def described(cluster, names):
-    """Read back with kafka-python's admin client: {topic: (partitions, replicas, configs)}."""
-    client = admin(cluster)
-    try:
-        existing = set(client.list_topics())
-        topics = dict((t["name"], t) for t in client.describe_topics([n for n in names if n in existing]))
-        resources = [ConfigResource(ConfigResourceType.TOPIC, name) for name in topics]
-        configs = client.describe_configs(resources)["topic"] if resources else {}
-        return dict((name, (len(t["partitions"]), set(len(p["replica_nodes"]) for p in t["partitions"]),
-                            dict((k, v["value"]) for k, v in configs.get(name, {}).items())))
-                    for name, t in topics.items())
-    finally:
-        client.close()
-
-
-def test_kafka_topic_example(kafka3, tmp_path):
-    """The shop's topics: created with 12 and 1 partitions on 3 replicas with the declared
-    configs, and shop.legacy (made here first) deleted; read back with the admin client."""
-    names = ["shop.orders", "shop.orders.dlq", "shop.legacy"]
-    delete_topics(kafka3, names)
-    client = admin(kafka3)
-    try:
-        client.create_topics([NewTopic("shop.legacy", 1, 1)], timeout_ms=30000)
-    finally:
-        client.close()
-    try:
-        run, names_by_example = run_examples(tmp_path, [
-            ("kafka_topic.rst", 0, {"broker1:9092,broker2:9092": kafka3.bootstrap_servers}, None)])
-        result = guides.play_results(run, names_by_example[("kafka_topic.rst", 0)])[-1]
-        assert sorted(result["created"]) == ["shop.orders", "shop.orders.dlq"]
-        assert result["deleted"] == ["shop.legacy"]
-        live = described(kafka3, names)
-        assert set(live) == {"shop.orders", "shop.orders.dlq"}
-        partitions, replicas, configs = live["shop.orders"]
-        assert (partitions, replicas) == (12, {3})
-        assert configs["retention.ms"] == "604800000"
-        assert configs["cleanup.policy"] == "compact,delete"
-        assert configs["min.insync.replicas"] == "2"
-        assert live["shop.orders.dlq"][:2] == (1, {3})
-        assert live["shop.orders.dlq"][2]["min.insync.replicas"] == "2"
-    finally:
-        delete_topics(kafka3, names)
-
-
-def test_kafka_info_health_gate_example(kafka3, tmp_path):
-    """The health gate after a restart: broker 3 of the shared cluster is stopped and started
-    again, and the example (run for that broker of an inventory of the three) returns only once
-    broker 3 is back and every partition is in sync, so it had to ask more than once."""
-    inventory = tmp_path / "inventory.yml"
-    inventory.write_text(yaml.safe_dump({"kafka_brokers": {"hosts": dict(
-        ("broker%d" % n.node_id, {"kafka_broker_node_id": n.node_id, "ansible_connection": "local"})
-        for n in kafka3.nodes)}}))
-    restarted = kafka3.nodes[2]
-    restarted.stop()
-    restarted.start()
-    run, names = run_examples(
-        tmp_path, [("kafka_info.rst", 0, {}, {"hosts": "kafka_brokers", "serial": 1})],
-        {"kafka_bootstrap_servers": kafka3.bootstrap_servers},
-        inventory=str(inventory), limit="broker%d" % restarted.node_id)
-    result = guides.play_results(run, names[("kafka_info.rst", 0)],
-                                 host="broker%d" % restarted.node_id)[-1]
-    assert result["healthy"] is True, result["health_problems"]
-    assert result["broker_ids"] == [1, 2, 3]
-    assert result["wait"]["polls"] > 1, result["wait"]
-    assert result["summary"]["fenced_brokers"] == [] and result["quorum"]["caught_up"] is True
-
-
-def test_kafka_info_other_examples(kafka3, tmp_path):
-    """orders.created (12 partitions, 3 replicas, retention 7 days) passes the example's own
-    asserts, billing's lag is the one committed here, and the quorum wait returns."""
-    topic, group = "orders.created", "billing"
-    delete_topics(kafka3, [topic])
-    client = admin(kafka3)
-    try:
-        client.create_topics([NewTopic(topic, 12, 3, topic_configs={"retention.ms": "604800000"})],
-                             timeout_ms=30000)
-    finally:
-        client.close()
-    try:
-        producer = KafkaProducer(bootstrap_servers=kafka3.bootstrap_servers)
-        for i in range(10):
-            producer.send(topic, b"order-%d" % i, partition=0)
-        producer.flush()
-        producer.close()
-        consumer = KafkaConsumer(bootstrap_servers=kafka3.bootstrap_servers, group_id=group,
-                                 enable_auto_commit=False)
-        consumer.commit({TopicPartition(topic, 0): OffsetAndMetadata(3, "", -1)})
-        consumer.close()
-        run, names = run_examples(
-            tmp_path, [("kafka_info.rst", 1, {}, None)],
-            env={"KAFKA_BOOTSTRAP_SERVERS": kafka3.bootstrap_servers})
-        results = guides.play_results(run, names[("kafka_info.rst", 1)])
-        assert one(results, "Partitions and configs")["topics"][topic]["partition_count"] == 12
-        assert one(results, "assert").get("failed") is not True
-        assert one(results, "debug")["msg"] == "billing is 7 messages behind"
-        quorum = one(results, "Controller quorum")
-        assert quorum["quorum"]["caught_up"] is True and quorum["quorum"]["voter_ids"] == [1, 2, 3]
-    finally:
-        delete_topics(kafka3, [topic])
-        client = admin(kafka3)
-        try:
-            client.delete_consumer_groups([group])
-        except Exception:  # pylint: disable=broad-except
-            pass
-        finally:
-            client.close()

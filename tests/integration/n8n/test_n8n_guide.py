@@ -15,7 +15,6 @@ from kafka import KafkaAdminClient, KafkaProducer
 from kafka.admin import NewTopic
 
 from testbed import guides
-from testbed.ansible import run_playbook
 
 RUNS = {
     ("n8n_workflow.rst", 0): "test_n8n_guide_examples",
@@ -55,8 +54,7 @@ def test_n8n_guide_examples(kafka, n8n, receiver, tmp_path):
     path = guides.write_playbook(str(tmp_path / "examples.yml"), plays)
     extra_vars = {"vault_n8n_api_key": n8n.api_key, "vault_kafka_password": "n8n-scram-secret"}
     try:
-        run = run_playbook(path, extra_vars, env={"N8N_API_URL": n8n.url, "N8N_API_KEY": n8n.api_key})
-        guides.assert_ok(run)
+        run = guides.run(path, extra_vars, env={"N8N_API_URL": n8n.url, "N8N_API_KEY": n8n.api_key})
 
         # the first example: active, and a message on "orders" reaches the ERP webhook
         (orders,) = live_workflows(n8n, "orders-to-erp")
