@@ -30,6 +30,7 @@ FROM_CHOICES = ["beginning", "end", "offsets", "committed"]
 
 # -- records ---------------------------------------------------------------------------------
 
+
 def _text_bytes(value):
     if value is None:
         return None
@@ -176,6 +177,7 @@ def _seconds(value):
 
 
 # -- the declaration -------------------------------------------------------------------------
+
 
 class MessageResource(Resource):
     """Produce and read back (``produce_and_verify``), produce only, or read (``consume``)."""

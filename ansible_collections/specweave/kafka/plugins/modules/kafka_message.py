@@ -324,8 +324,8 @@ ARGUMENT_SPEC = dict(
     partitions=dict(type="list", elements="int"),
     group_id=dict(type="str"),
     commit=dict(type="bool", default=False),
+    **{"from": dict(type="str", choices=FROM_CHOICES, default="beginning")}
 )
-ARGUMENT_SPEC["from"] = dict(type="str", choices=FROM_CHOICES, default="beginning")
 
 
 def main():

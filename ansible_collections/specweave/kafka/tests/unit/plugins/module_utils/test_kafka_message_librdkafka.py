@@ -19,6 +19,7 @@ from ansible_collections.specweave.kafka.plugins.module_utils.kafka_librdkafka i
 from ansible_collections.specweave.kafka.tests.unit.plugins.module_utils.test_kafka_common import (
     params)
 
+
 @pytest.mark.parametrize("overrides, expected, absent", [
     (dict(), {"bootstrap.servers": "b1:9092", "security.protocol": "plaintext",
               "client.id": "specweave-kafka-ansible", "socket.timeout.ms": 30000,
