@@ -18,7 +18,8 @@ import pytest
 import yaml
 
 from kafka import KafkaAdminClient, KafkaConsumer, TopicPartition
-from kafka.admin import NewTopic
+from kafka.admin import (ACL, ACLOperation, ACLPermissionType, NewTopic, ResourcePattern,
+                         ResourceType, ScramMechanism, UserScramCredentialUpsertion)
 
 from testbed.ansible import run_module, run_playbook
 from testbed.kafka import REPO, free_port
@@ -269,8 +270,22 @@ def secure():
 
 def test_scram_over_tls_and_mtls(secure, tmp_path):
     topic = create_topic(secure, unique("msg-secure"), **secure.admin_config(with_servers=False))
+    # a user that may write to the topic but not read it
+    writer, writer_password = unique("writer"), uuid.uuid4().hex
+    admin = KafkaAdminClient(bootstrap_servers=secure.bootstrap_servers,
+                             **secure.admin_config(with_servers=False))
+    try:
+        assert admin.alter_user_scram_credentials([UserScramCredentialUpsertion(
+            writer, ScramMechanism.SCRAM_SHA_512, writer_password)]) == {writer: None}
+        resource = ResourcePattern(ResourceType.TOPIC, topic)
+        admin.create_acls([ACL("User:" + writer, "*", operation, ACLPermissionType.ALLOW,
+                               resource) for operation in (ACLOperation.WRITE,
+                                                           ACLOperation.DESCRIBE)])
+    finally:
+        admin.close()
     cases = {}
     for name, conn in (("scram", secure.module_args()),
+                       ("writer", secure.module_args(writer, writer_password)),
                        ("mtls", secure.module_args(cn="admin")),
                        ("wrong password", dict(secure.module_args(), sasl_password="wrong")),
                        ("untrusted", dict(secure.module_args(), ssl_cafile=CertificateAuthority(
@@ -297,14 +312,22 @@ def test_scram_over_tls_and_mtls(secure, tmp_path):
         "connecting failed: the broker certificate at %s is not trusted (" % sasl)
     assert results["untrusted"]["msg"].endswith(
         "Set ssl_cafile (or KAFKA_SSL_CAFILE) to the CA that signed the broker certificates.")
+    # the writer's records are acknowledged; reading them back is refused, named, and the
+    # result keeps what was produced
+    refused = results["writer"]
+    assert refused["msg"].startswith("Fetch failed: the principal is not authorized ("), \
+        refused["msg"]
+    assert "Grant the needed ACLs" in refused["msg"]
+    assert refused["acknowledged"] == 1 and refused["produced"][0]["key"] == "writer"
     tls = secure.ssl_bootstrap_servers
     assert results["no client certificate"]["msg"].startswith(
         "connecting failed: the listener at %s requires a client certificate and none was "
         "given (" % tls), results["no client certificate"]["msg"]
 
-    # both records are on the topic, read independently as the admin
-    found = read_independently(secure, topic, {(0, 0), (0, 1)}, **secure.admin_config())
-    assert sorted(found.values()) == [(b"mtls", b"over mtls", []), (b"scram", b"over scram", [])]
+    # the three records are on the topic, read independently as the admin
+    found = read_independently(secure, topic, {(0, 0), (0, 1), (0, 2)}, **secure.admin_config())
+    assert sorted(found.values()) == [(b"mtls", b"over mtls", []), (b"scram", b"over scram", []),
+                                      (b"writer", b"over writer", [])]
 
 
 # -- the guide's examples ----------------------------------------------------------------------
