@@ -52,7 +52,7 @@ EOF
 # venv VERSION: creates (or keeps) the virtualenv of that version; prints its path
 venv() {
   local version=$1 dir="$cache/venv-core-$1" key start
-  key=$( { requirements "$version"; python3 -VV; sha256sum "$posix/MANIFEST.json"; } | sha256sum | cut -c1-16)
+  key=$( { requirements "$version"; python3 -VV; sha256sum < "$posix/MANIFEST.json"; } | sha256sum | cut -c1-16)
   if [ ! -f "$dir/.core-matrix-$key" ]; then
     start=$(date +%s)
     echo "core-matrix: creating $dir" >&2
