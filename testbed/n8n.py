@@ -22,7 +22,7 @@ import time
 import urllib.error
 import urllib.request
 
-from testbed.kafka import REPO, free_port
+from testbed.kafka import REPO, free_port, free_port_block
 
 DEFAULT_VERSION = os.environ.get("N8N_VERSION", "2.8.4")
 OWNER_EMAIL = "owner@specweave.test"
@@ -74,6 +74,9 @@ def quiet_environment(user_folder, port):
         "N8N_PUBLIC_API_SWAGGERUI_DISABLED": "true",
         "N8N_ENFORCE_SETTINGS_FILE_PERMISSIONS": "true",
         "N8N_RUNNERS_ENABLED": "true",
+        # the task runners' broker (default 5679): its own port, so that two test beds (one per
+        # lane of make test) can run at once; outside the ephemeral range, as it is bound late
+        "N8N_RUNNERS_BROKER_PORT": str(free_port_block(size=1)),
         "N8N_LOG_LEVEL": os.environ.get("N8N_TESTBED_LOG_LEVEL", "info"),
         "N8N_LOG_OUTPUT": "console",
         "EXECUTIONS_DATA_PRUNE": "false",
