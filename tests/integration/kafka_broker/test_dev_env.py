@@ -62,6 +62,8 @@ def test_dev_cluster_lifecycle(dev_env):
     assert len(pids) == 3, pids
     message = [r for r in up.task_results() if r["_task"] == "Dev cluster | How to connect"][0]["msg"]
     assert "bootstrap.servers=%s" % bootstrap in message
+    # the smoke check (kafka_message): 10 records acknowledged with acks=all and all read back
+    assert "smoke check: 10 messages acknowledged with acks=all on 'dev-smoke', 10 read back" in message, message
 
     # read back independently: brokers, quorum, topics from examples/dev_env.yml
     quorum = tool("org.apache.kafka.tools.MetadataQuorumCommand", "--bootstrap-server", bootstrap,
