@@ -10,7 +10,7 @@ export ANSIBLE_COLLECTIONS_SCAN_SYS_PATH := true
 export PATH := $(BIN):$(PATH)
 PYTEST_ARGS ?=
 
-.PHONY: setup prefetch dev dev-down test sanity lint units integration integration-core integration-services compat molecule build docs bench clean
+.PHONY: setup prefetch dev dev-down test sanity lint units integration integration-core integration-services compat molecule build docs ee core-matrix bench clean
 
 PREFLIGHT ?= test
 setup:
@@ -63,6 +63,12 @@ build: setup
 DOCS_OUT ?=
 docs: setup
 	@bash scripts/docs.sh $(DOCS_OUT)
+
+ee: setup
+	@bash scripts/ee.sh
+
+core-matrix: setup
+	@bash scripts/core-matrix.sh
 
 bench: setup
 	@for b in benchmarks/bench_*.py; do $(BIN)/python $$b || exit 1; done

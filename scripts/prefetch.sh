@@ -2,7 +2,8 @@
 # Downloads and builds, one after the other, everything the test stages fetch on first use, so that
 # stages running side by side (scripts/test.sh) only ever read the caches. Every step is cached and
 # idempotent (each script skips what is already complete); on a warm machine this takes seconds.
-#   Kafka jars of the default version and of the compat matrix, the Kafka archive the role tests
+#   Kafka jars of the default version and of the compat matrix, the virtualenvs of the
+#   ansible-core matrix, the Kafka archive the role tests
 #   install, n8n (npm), PostgreSQL (Debian), Apicurio Registry (Maven Central) and, when
 #   ../shared/reference is absent, the published API documents (testbed/reference.py).
 # The molecule stage prepares its own node image and archives (scripts/molecule.sh), in its lane.
@@ -15,6 +16,7 @@ step() {
 }
 step "$repo/scripts/kafka-libs.sh"
 step "$repo/scripts/compat.sh" --prefetch
+step "$repo/scripts/core-matrix.sh" --prefetch
 step "$repo/scripts/kafka-archive.sh"
 step "$repo/scripts/n8n-install.sh"
 step "$repo/scripts/n8n-postgres-install.sh"

@@ -6,8 +6,8 @@
 # Usage: scripts/test.sh              every stage, in two lanes side by side (below)
 #        scripts/test.sh STAGE ...    only those stages, one after the other, in that order
 #
-# The two lanes: `sanity lint units integration-core build` and `molecule compat
-# integration-services` (the integration tests split in two: n8n and Schema Registry in the second
+# The two lanes: `sanity lint units integration-core build docs ee` and `molecule compat
+# integration-services core-matrix` (the integration tests split in two: n8n and Schema Registry in the second
 # lane, every other area in the first, so that the lanes take about as long). Their stages share
 # nothing (the test beds bind 127.0.0.1 on free ports, molecule's nodes 127.0.0.11-13) and much of
 # each is spent waiting on servers (JVM and Node start-up, KRaft elections, health polls), so on
@@ -50,11 +50,11 @@ if [ $# -gt 0 ]; then
 else
   if run_stage setup && run_stage prefetch; then
     if [ "${SPECWEAVE_TEST_LANES:-2}" = 1 ]; then
-      run_lane sanity lint units integration compat molecule build || status=1
+      run_lane sanity lint units integration compat molecule build docs ee core-matrix || status=1
     else
-      run_lane sanity lint units integration-core build &
+      run_lane sanity lint units integration-core build docs ee &
       first=$!
-      run_lane molecule compat integration-services &
+      run_lane molecule compat integration-services core-matrix &
       second=$!
       wait $first || status=1
       wait $second || status=1
