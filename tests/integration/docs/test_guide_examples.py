@@ -42,6 +42,7 @@ RUN_MODULES = [
     os.path.join(HERE, "test_guide_examples.py"),
     os.path.join(INTEGRATION, "schema_registry", "test_schema_registry_guide.py"),
     os.path.join(INTEGRATION, "n8n", "test_n8n_guide.py"),
+    os.path.join(INTEGRATION, "kafka", "test_kafka_message.py"),
 ]
 
 # Files an ``.. excerpt:`` may quote (relative to the collection root), and what runs them.
@@ -51,6 +52,8 @@ EXCERPT_SOURCES = {
     "playbooks/site.yml": "the molecule scenario site",
     "examples/site/**": "the molecule scenario site (its inventory and desired state)",
     "playbooks/dev_env.yml": "tests/integration/kafka_broker/test_dev_env.py",
+    "meta/execution-environment.yml": "scripts/ee.sh (make ee: ansible-builder introspects it)",
+    "examples/execution-environment/*": "scripts/ee.sh (make ee: ansible-builder create)",
 }
 
 RUNS = {

@@ -4,13 +4,11 @@ What the module reports is checked against an independent client (kafka-python, 
 the records it says it produced are at those partitions and offsets with those keys, values and
 headers; check mode leaves the log end offsets alone; a committed group offset is what the group
 has on the broker. The secured cases run on their own SASL_SSL/mTLS broker (testbed.secure). The
-guide's examples (docs/kafka_message.md) run here as written, with the broker and topic names
+guide's examples (docs/docsite/rst/kafka_message.rst) run here as written, with the broker and topic names
 replaced by the test bed's.
 """
 import base64
 import json
-import os
-import re
 import time
 import uuid
 
@@ -21,11 +19,11 @@ from kafka import KafkaAdminClient, KafkaConsumer, TopicPartition
 from kafka.admin import (ACL, ACLOperation, ACLPermissionType, NewTopic, ResourcePattern,
                          ResourceType, ScramMechanism, UserScramCredentialUpsertion)
 
+from testbed import guides
 from testbed.ansible import run_module, run_playbook
-from testbed.kafka import REPO, free_port
+from testbed.kafka import free_port
 from testbed.secure import CertificateAuthority, SecureKafkaCluster
 
-GUIDE = os.path.join(REPO, "ansible_collections", "specweave", "kafka", "docs", "kafka_message.md")
 
 
 def unique(prefix):
@@ -332,10 +330,12 @@ def test_scram_over_tls_and_mtls(secure, tmp_path):
 
 # -- the guide's examples ----------------------------------------------------------------------
 
+# Registered for tests/integration/docs/test_guide_examples.py::test_every_example_is_proven
+RUNS = dict((("kafka_message.rst", index), "test_guide_examples_run_as_written") for index in range(4))
+
+
 def guide_blocks():
-    with open(GUIDE) as handle:
-        text = handle.read()
-    return re.findall(r"```yaml\n(.*?)```", text, re.S)
+    return [guides.example(guide, index).text for guide, index in sorted(RUNS)]
 
 
 def test_guide_examples_run_as_written(kafka, secure, tmp_path):
