@@ -79,7 +79,8 @@ def test_kafka_sasl_scram_over_tls(secure, tmp_path):
     assert sorted(b["port"] for b in result["brokers"]) == sorted(n.port for n in secure.nodes)
 
     wrong, _, _ = run_with("kafka_sasl.yml", dict(inputs, sasl_password="not-the-password"),
-                           "kafka_info", BROKERS, tmp_path / "wrong")
+                           "kafka_info", dict(BROKERS, request_timeout_ms=5000),
+                           tmp_path / "wrong")
     assert wrong.get("failed") and "authentication" in wrong["msg"].lower(), wrong
     assert "not-the-password" not in wrong["_run"].stdout
 
