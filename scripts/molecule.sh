@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # Runs the kafka_broker molecule scenarios (podman, systemd containers, 3 nodes on 127.0.0.11-13).
-# Usage: scripts/molecule.sh [scenario ...]   (default: $MOLECULE_SCENARIOS or "rolling secure";
-#        "all" = every scenario under molecule/). make test runs rolling and secure: together they
-#        cover what default proves (converge, idempotence in secure, acks=all traffic with brokers
+# Usage: scripts/molecule.sh [scenario ...]   (default: $MOLECULE_SCENARIOS or "rolling site";
+#        "all" = every scenario under molecule/). make test runs rolling and site: together they
+#        cover what default proves (converge, idempotence in site, acks=all traffic with brokers
 #        down in rolling) within the CI budget; run default on its own with `scripts/molecule.sh default`.
+# MOLECULE_COMMAND (default test) runs another molecule command instead, e.g. converge, verify or
+# destroy while working on a scenario.
 # Prepares what they need first (all cached): the node image and two Kafka archives from Maven Central
 # (KAFKA_VERSION, default 4.4.0, and KAFKA_OLD_VERSION, default 4.1.1, that the rolling scenario upgrades
 # from), and serves the archives over HTTP on 127.0.0.1 (KAFKA_ARCHIVE_BASE_URL) for the role's
@@ -45,7 +47,7 @@ done
 export MOLECULE_NO_LOG=false ANSIBLE_FORCE_COLOR=0 PY_COLORS=0
 cd "$collection"
 scenarios=("$@")
-[ ${#scenarios[@]} -gt 0 ] || read -r -a scenarios <<< "${MOLECULE_SCENARIOS:-rolling secure}"
+[ ${#scenarios[@]} -gt 0 ] || read -r -a scenarios <<< "${MOLECULE_SCENARIOS:-rolling site}"
 if [ "${scenarios[*]}" = all ]; then
   scenarios=()
   for dir in molecule/*/; do
@@ -56,10 +58,41 @@ if [ ${#scenarios[@]} -eq 0 ]; then
   echo "molecule: no scenario to run (none given and none found under molecule/)" >&2
   exit 1
 fi
+# the site scenario registers the example's schemas in the test bed's Schema Registry (Apicurio,
+# in-memory, 127.0.0.1), started beside it and stopped after it
+registry_pid=
+stop_registry() {
+  if [ -n "$registry_pid" ]; then
+    kill "$registry_pid" 2>/dev/null || true
+    wait "$registry_pid" 2>/dev/null || true
+    registry_pid=
+  fi
+}
+trap 'stop_registry; kill "$http_pid" 2>/dev/null || true' EXIT
+start_registry() {
+  local url_file
+  url_file=$(mktemp -u /tmp/specweave-schema-registry-url.XXXXXX)
+  "$venv/bin/python" "$repo/scripts/schema-registry-serve.py" "$url_file" &
+  registry_pid=$!
+  for _ in $(seq 600); do
+    [ -f "$url_file" ] && break
+    kill -0 "$registry_pid" 2>/dev/null || { echo "molecule: the Schema Registry did not start" >&2; return 1; }
+    sleep 0.5
+  done
+  [ -f "$url_file" ] || { echo "molecule: the Schema Registry did not answer in 300 s" >&2; return 1; }
+  SPECWEAVE_SCHEMA_REGISTRY_URL=$(cat "$url_file")
+  export SPECWEAVE_SCHEMA_REGISTRY_URL
+  rm -f "$url_file"
+}
 status=0
 for scenario in "${scenarios[@]}"; do
   start=$(date +%s)
-  if molecule test -s "$scenario"; then result=passed; else result=FAILED; status=1; fi
+  if [ "$scenario" = site ]; then
+    start_registry || { status=1; break; }
+    echo "molecule: Schema Registry at $SPECWEAVE_SCHEMA_REGISTRY_URL ($(( $(date +%s) - start )) s to start)"
+  fi
+  if molecule "${MOLECULE_COMMAND:-test}" -s "$scenario"; then result=passed; else result=FAILED; status=1; fi
+  stop_registry
   echo "molecule: scenario $scenario $result in $(( $(date +%s) - start )) s"
   [ $status -eq 0 ] || break
 done

@@ -1,5 +1,5 @@
 # -*- coding: utf-8 -*-
-# Plain kafka-python client for the secure scenario's verify: reads one JSON object on stdin
+# Plain kafka-python client for the site scenario's verify: reads one JSON object on stdin
 # (bootstrap, protocol, user, password, cafile, certfile, keyfile, topic, group, produce,
 # consume, timeout_ms), produces/consumes with acks=all, and prints one JSON line with what happened:
 # ok, produced, consumed, error_type, error, refusal (authentication, certificate_required,
@@ -61,7 +61,9 @@ def main():
     seen = " ".join(collect.lines + [str(result["error"])])
     if result["ok"]:
         result["refusal"] = None
-    elif "Authorization" in str(result["error_type"]):
+    elif "Authorization" in str(result["error_type"]) or "AuthorizationFailedError" in str(result["error"]):
+        # a topic refused, or the cluster refused the idempotent producer's InitProducerId
+        # (a user without Write on any topic)
         result["refusal"] = "authorization"
     elif "SaslAuthenticationFailed" in seen or "Authentication failed" in seen:
         result["refusal"] = "authentication"
