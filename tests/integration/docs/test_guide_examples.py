@@ -20,6 +20,7 @@ import fnmatch
 import importlib.util
 import json
 import os
+import sys
 import threading
 import time
 
@@ -43,6 +44,9 @@ RUN_MODULES = [
     os.path.join(INTEGRATION, "schema_registry", "test_schema_registry_guide.py"),
     os.path.join(INTEGRATION, "n8n", "test_n8n_guide.py"),
     os.path.join(INTEGRATION, "kafka", "test_kafka_message.py"),
+    os.path.join(INTEGRATION, "awx", "test_awx_guide.py"),
+    os.path.join(INTEGRATION, "awx", "test_credential_types.py"),
+    os.path.join(INTEGRATION, "confluent_cloud", "test_confluent_guide.py"),
 ]
 
 # Files an ``.. excerpt:`` may quote (relative to the collection root), and what runs them.
@@ -65,6 +69,7 @@ RUNS = {
     ("kafka_topic.rst", 0): "test_kafka_topic_example",
     ("kafka_info.rst", 0): "test_kafka_info_health_gate_example",
     ("kafka_info.rst", 1): "test_kafka_info_other_examples",
+    ("confluent_cloud.rst", 1): "test_confluent_cloud_connection_example",
 }
 
 
@@ -72,7 +77,12 @@ def _load(path):
     name = "_guide_runs_" + os.path.basename(os.path.dirname(path))
     spec = importlib.util.spec_from_file_location(name, path)
     loaded = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(loaded)
+    # its area's own helpers (awx_injectors) import as they do when pytest collects the area
+    sys.path.insert(0, os.path.dirname(path))
+    try:
+        spec.loader.exec_module(loaded)
+    finally:
+        sys.path.remove(os.path.dirname(path))
     return loaded
 
 
@@ -408,3 +418,19 @@ def test_connection_examples(kafka, guide_kafka, tmp_path):
         cluster = kafka if index == 0 else guide_kafka
         assert result["cluster"]["cluster_id"] == cluster.cluster_id, (index, result)
         assert result["broker_ids"] == [n.node_id for n in cluster.nodes], (index, result)
+
+
+def test_confluent_cloud_connection_example(guide_kafka, tmp_path):
+    """The Confluent Cloud guide's connection settings (PLAIN over SASL_SSL with a cluster API
+    key, the servers from the registered confluent_cluster result) reach the broker: kafka_info
+    under them answers with its cluster id. ``orders`` stands for the cluster example's result
+    (run against the control-plane fake in tests/integration/confluent_cloud); the secured broker
+    with its PLAIN user stands for the cluster, the test bed's CA for the public trust store."""
+    extra_vars = {"orders": {"bootstrap_servers": guide_kafka.sasl_bootstrap_servers},
+                  "orders_admin_key": API_KEY, "orders_admin_secret": API_SECRET}
+    run, names = run_examples(
+        tmp_path, [("confluent_cloud.rst", 1, {},
+                    {"environment": {"KAFKA_SSL_CAFILE": guide_kafka.cafile}})], extra_vars)
+    result = guides.play_results(run, names[("confluent_cloud.rst", 1)])[-1]
+    assert result["cluster"]["cluster_id"] == guide_kafka.cluster_id, result
+    assert result["broker_ids"] == [n.node_id for n in guide_kafka.nodes], result
