@@ -39,6 +39,9 @@ from testbed.kafka import REPO, free_port
 
 DEFAULT_VERSION = os.environ.get("APICURIO_VERSION", "3.0.9")
 CCOMPAT_PATH = "/apis/ccompat/v7"
+# HTTP basic login of the test suite's registry (tests/integration/conftest.py)
+TEST_USER = "ops"
+TEST_PASSWORD = "s3cret-registry"
 
 
 def _b64(data):

@@ -282,3 +282,14 @@ class SecureKafkaCluster(KafkaCluster):
         """Run a Kafka CLI tool as the admin over SASL_SSL (adds bootstrap + command config)."""
         return self.tool(main_class, "--bootstrap-server", self.sasl_bootstrap_servers,
                          "--command-config", self.command_config(), *args, **kwargs)
+
+
+def running(cluster, timeout=300):
+    """Start ``cluster``, yield it, stop it (also when the start fails): the body of a fixture."""
+    try:
+        cluster.start(timeout=timeout)
+    except Exception:
+        cluster.stop()
+        raise
+    yield cluster
+    cluster.stop()

@@ -1,7 +1,11 @@
-"""Shared fixtures for the integration tests: real Kafka brokers and the Ansible runner.
+"""Shared fixtures for the integration tests: the real servers and the Ansible runner.
 
-Each area keeps its own fixtures in tests/integration/<area>/conftest.py.
+The servers are session fixtures defined here, once, so that every area of one pytest session
+(make test runs two, one per lane) shares one of each: the Kafka brokers, the secured broker, the
+Schema Registry, n8n and the Confluent Cloud contract fake. Each area keeps its other fixtures in
+tests/integration/<area>/conftest.py.
 """
+import json
 import os
 import sys
 
@@ -11,6 +15,9 @@ sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspa
 
 from testbed.ansible import run_module, run_playbook  # noqa: E402
 from testbed.kafka import KafkaCluster  # noqa: E402
+from testbed.n8n import N8nServer  # noqa: E402
+from testbed.schema_registry import TEST_PASSWORD, TEST_USER, SchemaRegistry  # noqa: E402
+from testbed.secure import SecureKafkaCluster, running  # noqa: E402
 from testbed.strict_run import check_session  # noqa: E402
 
 
@@ -43,3 +50,56 @@ def module():
 @pytest.fixture
 def playbook():
     return run_playbook
+
+
+@pytest.fixture(scope="session")
+def secure():
+    """One secured single-node broker (testbed.secure.SecureKafkaCluster): SASL_SSL with
+    SCRAM-SHA-512/256, SSL with client certificates, an mTLS controller listener, the
+    StandardAuthorizer (no ACL means denied)."""
+    yield from running(SecureKafkaCluster(size=1))
+
+
+@pytest.fixture(scope="session")
+def registry(kafka):
+    """A real Apicurio Registry (Confluent-compatible API) backed by the session's ``kafka``
+    broker, with HTTP basic authentication (TEST_USER / TEST_PASSWORD) so that wrong credentials
+    get a real 401."""
+    reg = SchemaRegistry(kafka_bootstrap=kafka.bootstrap_servers,
+                         users={TEST_USER: TEST_PASSWORD}).start()
+    yield reg
+    reg.stop()
+
+
+@pytest.fixture(scope="session")
+def n8n():
+    """One n8n for the session. SPECWEAVE_N8N_ATTACH=<json file with url, key, pid> reuses a
+    running one instead (for quick local iterations)."""
+    attach = os.environ.get("SPECWEAVE_N8N_ATTACH")
+    if attach:
+        with open(attach) as handle:
+            state = json.load(handle)
+        yield N8nServer.attach(state["url"], state["key"], state["pid"])
+        return
+    server = N8nServer().start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def cc_fake():
+    """The Confluent Cloud control plane's fake, validating every request and response against
+    the official OpenAPI specs (../shared/reference/confluent-cloud-openapi/); when they (or
+    openapi-core) are missing it errors out with the reason instead of skipping."""
+    try:
+        import openapi_core  # noqa: F401
+    except ImportError as exc:  # pragma: no cover - environment problem, reported loudly
+        raise RuntimeError("openapi-core is needed for the Confluent Cloud contract tests; run "
+                           "make setup (requirements-dev.txt): %s" % exc)
+    from testbed.confluent_cloud_fake import ConfluentCloudFake
+    fake = ConfluentCloudFake(page_size_cap=2, provisioning_polls=2).start()
+    # load the specs once, up front, so a missing or broken spec fails here clearly
+    for key in ("cmk", "org", "iam", "apikeys"):
+        fake.validator.spec(key)
+    yield fake
+    fake.stop()

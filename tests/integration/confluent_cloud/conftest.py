@@ -9,22 +9,6 @@ import pytest
 from testbed.ansible import run_module
 
 
-@pytest.fixture(scope="session")
-def cc_fake():
-    try:
-        import openapi_core  # noqa: F401
-    except ImportError as exc:  # pragma: no cover - environment problem, reported loudly
-        raise RuntimeError("openapi-core is needed for the Confluent Cloud contract tests; run "
-                           "make setup (requirements-dev.txt): %s" % exc)
-    from testbed.confluent_cloud_fake import ConfluentCloudFake
-    fake = ConfluentCloudFake(page_size_cap=2, provisioning_polls=2).start()
-    # load the specs once, up front, so a missing or broken spec fails here clearly
-    for key in ("cmk", "org", "iam", "apikeys"):
-        fake.validator.spec(key)
-    yield fake
-    fake.stop()
-
-
 @pytest.fixture
 def cc(cc_fake):
     """The fake; after each test, no request or response may have broken the contract."""

@@ -15,7 +15,6 @@ the playbook's cc_kafka_connection.
 3. Third run with the admin secret of run 2: nothing changes. A wrong admin secret fails at once
    with the module's authentication error (no waiting as for a new key).
 """
-import importlib.util
 import json
 import os
 import uuid
@@ -33,18 +32,6 @@ from testbed.kafka import REPO
 
 COLL = os.path.join(REPO, "ansible_collections", "specweave", "kafka")
 PLAYBOOK = os.path.join(COLL, "playbooks", "confluent_cloud.yml")
-
-
-def _security_fixtures():
-    path = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))),
-                        "security", "conftest.py")
-    spec = importlib.util.spec_from_file_location("_cc_uses_security_fixtures", path)
-    loaded = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(loaded)
-    return loaded
-
-
-secure = _security_fixtures().secure
 
 
 class KeysOnBroker(object):

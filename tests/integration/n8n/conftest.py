@@ -1,10 +1,10 @@
-"""Fixtures of the n8n area: one real n8n per session, a private PostgreSQL, an HTTP receiver.
+"""Fixtures of the n8n area: a private PostgreSQL and an HTTP receiver (n8n itself, one per
+session, is tests/integration/conftest.py's ``n8n``).
 
 n8n comes from the npm registry (scripts/n8n-install.sh, cached), PostgreSQL from Debian
 (scripts/n8n-postgres-install.sh); both run on 127.0.0.1 on free ports and are stopped by PID.
 """
 import http.server
-import json
 import os
 import pwd
 import shutil
@@ -18,22 +18,6 @@ import pytest
 
 from testbed.ansible import run_module
 from testbed.kafka import REPO, free_port
-from testbed.n8n import N8nServer
-
-
-@pytest.fixture(scope="session")
-def n8n():
-    """One n8n for the session. SPECWEAVE_N8N_ATTACH=<json file with url, key, pid> reuses a
-    running one instead (for quick local iterations)."""
-    attach = os.environ.get("SPECWEAVE_N8N_ATTACH")
-    if attach:
-        with open(attach) as handle:
-            state = json.load(handle)
-        yield N8nServer.attach(state["url"], state["key"], state["pid"])
-        return
-    server = N8nServer().start()
-    yield server
-    server.stop()
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ import pytest
 
 from testbed.ansible import run_module
 from testbed.kafka import REPO
-from testbed.schema_registry import SchemaRegistry
+from testbed.schema_registry import TEST_PASSWORD, TEST_USER
 
 # testbed.ansible uses the ``json`` stdout callback, which ansible-core 2.19 ships in
 # ansible.posix: keep the collections of the installed ``ansible`` package on the path too.
@@ -18,15 +18,7 @@ _SITE_COLLECTIONS = [os.path.dirname(p) for p in ansible_collections.__path__
                      if os.path.isdir(os.path.join(p, "ansible", "posix"))]
 COLLECTIONS_PATH = os.pathsep.join([REPO] + _SITE_COLLECTIONS)
 
-USER = "ops"
-PASSWORD = "s3cret-registry"
-
-
-@pytest.fixture(scope="session")
-def registry(kafka):
-    reg = SchemaRegistry(kafka_bootstrap=kafka.bootstrap_servers, users={USER: PASSWORD}).start()
-    yield reg
-    reg.stop()
+USER, PASSWORD = TEST_USER, TEST_PASSWORD
 
 
 @pytest.fixture

@@ -1,27 +1,12 @@
-"""Fixtures of the security area: one secured single-node KRaft broker for the session.
+"""Fixtures of the security area: a secured 3-node cluster (the single-node one, ``secure``, is
+tests/integration/conftest.py's, shared by every area of the session).
 
 The broker (testbed.secure.SecureKafkaCluster) has only SASL_SSL (SCRAM-SHA-512/256), SSL with
 client certificates and an mTLS controller listener, StandardAuthorizer, no ACL means denied.
 """
 import pytest
 
-from testbed.secure import SecureKafkaCluster
-
-
-def running(cluster):
-    """Start ``cluster``, yield it, stop it (also when the start fails)."""
-    try:
-        cluster.start(timeout=300)
-    except Exception:
-        cluster.stop()
-        raise
-    yield cluster
-    cluster.stop()
-
-
-@pytest.fixture(scope="session")
-def secure():
-    yield from running(SecureKafkaCluster(size=1))
+from testbed.secure import SecureKafkaCluster, running
 
 
 @pytest.fixture(scope="module")
