@@ -28,7 +28,8 @@ import pytest
 import yaml
 from cryptography.hazmat.primitives import serialization
 from kafka import KafkaAdminClient, KafkaConsumer, KafkaProducer, TopicPartition
-from kafka.admin import ConfigResource, ConfigResourceType, NewTopic
+from kafka.admin import (ACLFilter, ACLOperation, ACLPermissionType, ACLResourcePatternType, ConfigResource,
+                         ConfigResourceType, NewTopic, ResourcePatternFilter, ResourceType)
 from kafka.structs import OffsetAndMetadata
 
 from testbed import guides
@@ -56,6 +57,8 @@ EXCERPT_SOURCES = {
     "playbooks/site.yml": "the molecule scenario site",
     "examples/site/**": "the molecule scenario site (its inventory and desired state)",
     "playbooks/dev_env.yml": "tests/integration/kafka_broker/test_dev_env.py",
+    "playbooks/rolling_restart.yml": "the molecule scenario rolling",
+    "molecule/site/converge.yml": "the molecule scenario site",
     "meta/execution-environment.yml": "scripts/ee.sh (make ee: ansible-builder introspects it)",
     "examples/execution-environment/*": "scripts/ee.sh (make ee: ansible-builder create)",
 }
@@ -70,6 +73,7 @@ RUNS = {
     ("kafka_info.rst", 0): "test_kafka_info_health_gate_example",
     ("kafka_info.rst", 1): "test_kafka_info_other_examples",
     ("confluent_cloud.rst", 1): "test_confluent_cloud_connection_example",
+    ("security.rst", 0): "test_security_example",
 }
 
 
@@ -434,3 +438,41 @@ def test_confluent_cloud_connection_example(guide_kafka, tmp_path):
     result = guides.play_results(run, names[("confluent_cloud.rst", 1)])[-1]
     assert result["cluster"]["cluster_id"] == guide_kafka.cluster_id, result
     assert result["broker_ids"] == [n.node_id for n in guide_kafka.nodes], result
+
+
+def test_security_example(guide_kafka, tmp_path):
+    """The security guide's play, as the admin over SASL_SSL with SCRAM-SHA-512: the user orders
+    logs in with its new password, holds exactly the example's ACLs, and has its quotas (read
+    with Kafka's own ConfigCommand)."""
+    password = "orders-guide-secret"
+    run, names = run_examples(tmp_path, [
+        ("security.rst", 0, {"broker1:9093": guide_kafka.sasl_bootstrap_servers,
+                             "/etc/kafka/ca.pem": guide_kafka.cafile}, None)],
+        {"vault_kafka_admin_password": guide_kafka.admin_password, "vault_orders_password": password})
+    results = guides.play_results(run, names[("security.rst", 0)])
+    assert [r.get("changed") for r in results] == [True, True, True], results
+    # orders logs in (SCRAM over TLS) with the password the example set
+    consumer = KafkaConsumer(**guide_kafka.scram_config("orders", password))
+    try:
+        consumer.topics()
+    finally:
+        consumer.close()
+    client = KafkaAdminClient(**guide_kafka.admin_config())
+    try:
+        acls, error = client.describe_acls(ACLFilter(
+            principal="User:orders", host="*", operation=ACLOperation.ANY,
+            permission_type=ACLPermissionType.ANY,
+            resource_pattern=ResourcePatternFilter(ResourceType.ANY, None, ACLResourcePatternType.ANY)))
+    finally:
+        client.close()
+    assert error is not None and not error.errno, error
+    bindings = sorted((a.resource_pattern.resource_type.name, a.resource_pattern.resource_name,
+                       a.resource_pattern.pattern_type.name, a.operation.name) for a in acls)
+    assert bindings == [("GROUP", "orders-service", "LITERAL", "READ"),
+                        ("TOPIC", "orders.", "PREFIXED", "DESCRIBE"),
+                        ("TOPIC", "orders.", "PREFIXED", "READ"),
+                        ("TOPIC", "orders.", "PREFIXED", "WRITE")], bindings
+    quotas = guide_kafka.admin_tool("kafka.admin.ConfigCommand", "--describe",
+                                    "--entity-type", "users", "--entity-name", "orders")
+    assert "producer_byte_rate=1.048576E7" in quotas, quotas
+    assert "request_percentage=50.0" in quotas, quotas
