@@ -18,6 +18,17 @@ if [ -n "$bad" ]; then
 fi
 echo "build: $(basename "$artifact") ($(tar -tzf "$artifact" | wc -l) files) has no development files"
 
+# changelog fragments and changelogs/changelog.yaml are valid, and the version being built is a
+# release of the changelog (antsibull-changelog release cut it)
+(cd "$collection" && "$here/.venv/bin/antsibull-changelog" lint)
+version=$(sed -n 's/^version: *//p' "$collection/galaxy.yml")
+if ! "$here/.venv/bin/python" -c 'import sys, yaml; sys.exit(sys.argv[2] not in (yaml.safe_load(open(sys.argv[1]))["releases"] or {}))' \
+    "$collection/changelogs/changelog.yaml" "$version"; then
+  echo "build: galaxy.yml's version $version is not a release of changelogs/changelog.yaml (cut it with antsibull-changelog release)" >&2
+  exit 1
+fi
+[ -f "$collection/CHANGELOG.rst" ] || { echo "build: CHANGELOG.rst is missing (antsibull-changelog generate)" >&2; exit 1; }
+
 # galaxy.yml's documentation link must name a folder of this repository (tree/main/<path>)
 doc_url=$(sed -n 's/^documentation: *//p' "$collection/galaxy.yml")
 doc_path=${doc_url#https://github.com/specweave/specweave.kafka/tree/main/}
