@@ -6,8 +6,8 @@
 # Usage: scripts/test.sh              every stage, in two lanes side by side (below)
 #        scripts/test.sh STAGE ...    only those stages, one after the other, in that order
 #
-# The two lanes: `sanity lint units integration-core build docs ee` and `molecule compat
-# integration-services core-matrix` (the integration tests split in two: n8n and Schema Registry in the second
+# The two lanes: `sanity lint units integration-core` and `molecule compat integration-services
+# core-matrix build docs ee` (the integration tests split in two: n8n and Schema Registry in the second
 # lane, every other area in the first, so that the lanes take about as long). Their stages share
 # nothing (the test beds bind 127.0.0.1 on free ports, molecule's nodes 127.0.0.11-13) and much of
 # each is spent waiting on servers (JVM and Node start-up, KRaft elections, health polls), so on
@@ -52,9 +52,9 @@ else
     if [ "${SPECWEAVE_TEST_LANES:-2}" = 1 ]; then
       run_lane sanity lint units integration compat molecule build docs ee core-matrix || status=1
     else
-      run_lane sanity lint units integration-core build docs ee &
+      run_lane sanity lint units integration-core &
       first=$!
-      run_lane molecule compat integration-services core-matrix &
+      run_lane molecule compat integration-services core-matrix build docs ee &
       second=$!
       wait $first || status=1
       wait $second || status=1

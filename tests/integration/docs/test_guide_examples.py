@@ -304,7 +304,12 @@ def test_kafka_topic_example(kafka3, guide_kafka_boot, tmp_path):
         result = guides.play_results(run, names_by_example[("kafka_topic.rst", 0)])[-1]
         assert sorted(result["created"]) == ["shop.orders", "shop.orders.dlq"]
         assert result["deleted"] == ["shop.legacy"]
+        # a deletion reaches every broker's metadata a moment after DeleteTopics returns
+        deadline = time.time() + 30
         live = described(kafka3, names)
+        while "shop.legacy" in live and time.time() < deadline:
+            time.sleep(0.5)
+            live = described(kafka3, names)
         assert set(live) == {"shop.orders", "shop.orders.dlq"}
         partitions, replicas, configs = live["shop.orders"]
         assert (partitions, replicas) == (12, {3})

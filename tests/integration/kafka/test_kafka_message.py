@@ -12,7 +12,6 @@ import json
 import time
 import uuid
 
-import pytest
 import yaml
 
 from kafka import KafkaAdminClient, KafkaConsumer, TopicPartition
@@ -22,7 +21,7 @@ from kafka.admin import (ACL, ACLOperation, ACLPermissionType, NewTopic, Resourc
 from testbed import guides
 from testbed.ansible import run_module, run_playbook
 from testbed.kafka import free_port
-from testbed.secure import CertificateAuthority, SecureKafkaCluster
+from testbed.secure import CertificateAuthority
 
 
 
@@ -254,16 +253,8 @@ def test_failures_unreachable_bad_input_and_absent_topic(kafka, tmp_path):
 
 # -- the secured test bed ----------------------------------------------------------------------
 
-@pytest.fixture(scope="module")
-def secure():
-    cluster = SecureKafkaCluster(size=1)
-    try:
-        cluster.start(timeout=300)
-    except Exception:
-        cluster.stop()
-        raise
-    yield cluster
-    cluster.stop()
+# ``secure``: the session's secured broker (tests/integration/conftest.py); every name used on it
+# here is unique
 
 
 def test_scram_over_tls_and_mtls(secure, tmp_path):

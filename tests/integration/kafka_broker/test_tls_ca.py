@@ -7,7 +7,8 @@ the first run puts the CA key in the CA directory only (0700, key 0600), each no
 node only, certificates signed by that CA for the node's own key; a second run from a fresh
 controller (its working directory removed, as in a new AWX job) changes nothing and issues nothing;
 check mode on the converged nodes predicts no change; kafka_broker_tls_renew issues new serials
-for the same keys from the same CA. No broker runs here: molecule `site` proves the same CA layout
+for the same keys from the same CA (controller location; molecule `site` renews with the CA on a
+node). No broker runs here: molecule `site` proves the same CA layout
 on a live cluster (TLS clients, rolling renewal under load).
 """
 import os
@@ -148,7 +149,10 @@ def test_generated_ca_survives_a_fresh_controller(tmp_path, location):
     # check mode on the converged nodes
     assert [run(check=True).stats(n)["changed"] for n in NODES] == [0, 0]
 
-    # renewal: new serials, same keys, same CA
+    # renewal: new serials, same keys, same CA (with the CA on a node, molecule `site` renews a
+    # live cluster under load)
+    if location == "node":
+        return
     renewed = run(extra_vars={"kafka_broker_tls_renew": True})
     assert all(renewed.stats(n)["changed"] > 0 for n in NODES)
     for node in NODES:
