@@ -44,11 +44,16 @@ class AnsibleRun(object):
         self.stderr = proc.stderr
         self.data = data
 
-    def task_results(self, host="localhost"):
-        """Results of every task for ``host``, in order."""
+    def task_results(self, host="localhost", play=None):
+        """Results of every task for ``host``, in order (only the play named ``play``, if given)."""
+        plays = self.data.get("plays", [])
+        if play is not None:
+            plays = [p for p in plays if p["play"]["name"] == play]
+            if not plays:
+                raise AssertionError("no play named %r in the run" % play)
         out = []
-        for play in self.data.get("plays", []):
-            for task in play.get("tasks", []):
+        for one in plays:
+            for task in one.get("tasks", []):
                 if host in task.get("hosts", {}):
                     result = dict(task["hosts"][host])
                     result["_task"] = task["task"]["name"]

@@ -197,16 +197,7 @@ def run(path, extra_vars=None, env=None, host="localhost", **kwargs):
 
 def play_results(run, name, host="localhost"):
     """Task results (in order) of the play named ``name`` of an ``AnsibleRun``."""
-    for play in run.data.get("plays", []):
-        if play["play"]["name"] == name:
-            out = []
-            for task in play.get("tasks", []):
-                if host in task.get("hosts", {}):
-                    result = dict(task["hosts"][host])
-                    result["_task"] = task["task"]["name"]
-                    out.append(result)
-            return out
-    raise AssertionError("no play named %r in the run" % name)
+    return run.task_results(host, play=name)
 
 
 def assert_ok(run, host="localhost"):
