@@ -6,7 +6,7 @@ JVMs and waits until every broker serves metadata; ``stop()`` stops them by PID 
 after a grace period) and leaves no process behind.
 
 Extra listeners (TLS, SASL) can be added through ``extra_config`` / ``listeners`` hooks, which the
-secured test bed uses.
+secured test bed uses; extra JVM options of the brokers (a Java agent) through ``jvm_args``.
 """
 import os
 import random
@@ -205,6 +205,7 @@ class KafkaNode(object):
                "-Dkafka.logs.dir=%s" % log_dir,
                "-Dlog4j2.configurationFile=%s" % self.cluster.log4j_path]
         cmd += self.cds.jvm_args()
+        cmd += self.cluster.node_jvm_args(self)
         cmd += ["-cp", os.path.join(self.cluster.libs, "*"), "kafka.Kafka", self.config_path]
         self.stdout = open(os.path.join(log_dir, "stdout.log"), "ab")
         self.process = subprocess.Popen(cmd, stdout=self.stdout, stderr=subprocess.STDOUT,
@@ -259,7 +260,7 @@ class KafkaCluster(object):
     """A KRaft cluster of ``size`` combined nodes on 127.0.0.1."""
 
     def __init__(self, size=1, version=DEFAULT_VERSION, workdir=None, extra_config=None,
-                 format_args=None, racks=False, heap="512m"):
+                 format_args=None, racks=False, heap="512m", jvm_args=None):
         self.version = version
         self.libs = kafka_libs(version)
         self.java_bin = shutil.which("java") or "java"
@@ -270,8 +271,15 @@ class KafkaCluster(object):
         self.format_args = format_args
         self.racks = racks
         self.heap = heap
+        self.jvm_args = jvm_args
         self.log4j_path = os.path.join(self.workdir, "log4j2.properties")
         self.nodes = [KafkaNode(self, node_id) for node_id in range(1, size + 1)]
+
+    def node_jvm_args(self, node):
+        """Extra JVM options of ``node``'s broker (before the class path): ``jvm_args`` as a list,
+        or a callable given the node (a metrics agent with a port of each node's own)."""
+        extra = self.jvm_args(node) if callable(self.jvm_args) else self.jvm_args
+        return list(extra or [])
 
     @property
     def voters(self):
