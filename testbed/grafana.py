@@ -112,6 +112,8 @@ def _type_errors(value, expected, path):
             return [] if ok else ["%s: %r is not a number" % (path, value)]
         if expected is str:
             return [] if isinstance(value, str) else ["%s: %r is not a string" % (path, value)]
+        if isinstance(value, expected) and hasattr(value, "to_json"):
+            return _model_errors(value, path)
         if hasattr(expected, "from_json"):
             if isinstance(value, dict):
                 # Some fields (panel links, transformations) are kept raw by from_json.

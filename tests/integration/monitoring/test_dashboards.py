@@ -97,6 +97,14 @@ def _wrong_legend_option_type(data):
     first_panel(data, "timeseries")["options"]["legend"]["showLegend"] = "yes"
 
 
+def _wrong_target_type(data):
+    first_panel(data)["targets"][0]["instant"] = "true"
+
+
+def _unknown_enum_value(data):
+    first_panel(data, "timeseries")["options"]["tooltip"]["mode"] = "everything"
+
+
 def _no_datasource(data):
     del first_panel(data)["datasource"]
 
@@ -153,6 +161,8 @@ MUTATIONS = [
     (_wrong_tags_type, "'kafka' is not a list"),
     (_wrong_threshold_type, "'zero' is not a number"),
     (_wrong_legend_option_type, "'yes' is not a boolean"),
+    (_wrong_target_type, "'true' is not a boolean"),
+    (_unknown_enum_value, "'everything' is not one of"),
     (_no_datasource, "datasource is None"),
     (_other_datasource, "datasource is {'type': 'prometheus', 'uid': 'some-fixed-uid'}"),
     (_no_expr, "has no expr"),
