@@ -5,7 +5,9 @@
 #   scripts/dev-env.sh down   stop every node in Kafka's order (no process left behind) and remove its state
 #   scripts/dev-env.sh restart  rolling, health-gated restart of the three nodes (prints where the time went)
 # Env: KAFKA_DEV_DIR (default .dev/kafka), KAFKA_DEV_BASE_PORT (default 29092; uses base..base+5),
-#      KAFKA_VERSION (default 4.4.0), KAFKA_ARCHIVE (default: built from Maven Central and cached).
+#      KAFKA_VERSION (default 4.4.0), KAFKA_ARCHIVE (default: built from Maven Central and cached),
+#      KAFKA_DEV_MONITORING=1 (the OpenTelemetry metrics agent on every node, and Prometheus with the
+#      collection's rules, the consumer lag exporter and node_exporter on base+9..base+11; role kafka_monitoring).
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/.." && pwd)
 venv=${VENV:-$repo/.venv}
@@ -23,6 +25,12 @@ case "${1:-up}" in
     archive=${KAFKA_ARCHIVE:-}
     [ -n "$archive" ] || archive=$("$repo/scripts/kafka-archive.sh" "${KAFKA_VERSION:-4.4.0}" | tail -n 1)
     export KAFKA_ARCHIVE=$archive
+    if [ "${KAFKA_DEV_MONITORING:-0}" = 1 ]; then
+      KAFKA_DEV_PROMETHEUS_BIN=$("$repo/scripts/prometheus.sh" | tail -n 1)
+      KAFKA_DEV_OTELCOL=$("$repo/scripts/otelcol.sh" | tail -n 1)
+      KAFKA_DEV_METRICS_AGENT=$("$repo/scripts/otel-javaagent.sh" | tail -n 1)
+      export KAFKA_DEV_PROMETHEUS_BIN KAFKA_DEV_OTELCOL KAFKA_DEV_METRICS_AGENT
+    fi
     ansible-playbook "$playbook" -e kafka_dev_state=present
     echo "dev-env: up in $(elapsed) s (command to ready, including Ansible start-up)"
     ;;
@@ -49,6 +57,10 @@ case "${1:-up}" in
       done
       wait
     fi
+    # Prometheus and the exporters of KAFKA_DEV_MONITORING=1 (role kafka_monitoring's user-level scripts)
+    for ctl in "$KAFKA_DEV_DIR"/monitoring/config/*-ctl; do
+      [ -x "$ctl" ] && "$ctl" stop >/dev/null
+    done
     if pgrep -f "$KAFKA_DEV_DIR/" >/dev/null; then
       echo "dev-env: processes of $KAFKA_DEV_DIR still running:" >&2
       pgrep -af "$KAFKA_DEV_DIR/" >&2
