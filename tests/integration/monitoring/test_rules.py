@@ -184,6 +184,7 @@ def test_variables_change_the_rules(bin_dir, tmp_path):
         kafka_monitoring_alert_severity={"KafkaNodeDown": "warning"},
         kafka_monitoring_alert_labels={"team": "streaming"},
         kafka_monitoring_alert_disk_used_percent=95,
+        kafka_monitoring_alert_disk_mountpoints="/data|/var/lib/kafka",
         kafka_monitoring_alert_consumer_groups="billing-.*",
         kafka_monitoring_alerts_disabled=["KafkaMetricsAbsent"],
     )
@@ -212,6 +213,9 @@ def test_variables_change_the_rules(bin_dir, tmp_path):
                 # 92 % used: over the default 85, under 95
                 {"series": "node_filesystem_size_bytes" + disk, "values": "100x12"},
                 {"series": "node_filesystem_avail_bytes" + disk, "values": "8x12"},
+                # 99 % used, but not a mount point of the log directories
+                {"series": "node_filesystem_size_bytes" + disk.replace("/data", "/"), "values": "100x12"},
+                {"series": "node_filesystem_avail_bytes" + disk.replace("/data", "/"), "values": "1x12"},
                 # both groups stopped; only billing-* groups are watched
                 {"series": "kafka_consumer_group_lag_sum" + lag % "billing-eu", "values": "5000+100x12"},
                 {"series": "kafka_consumer_group_lag_sum" + lag % "search", "values": "5000+100x12"},
