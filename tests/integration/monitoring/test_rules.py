@@ -1,8 +1,8 @@
 """The kafka_monitoring role's Prometheus rules and Alertmanager configuration, checked with the real
 promtool and amtool (Debian's binaries from scripts/prometheus.sh).
 
-The templates are rendered the way the role renders them (ansible.builtin.template with the
-[[ ]] / [% %] delimiters, trim_blocks, undefined variables fatal) from defaults/main/rules.yml;
+The templates are rendered the way the role renders them (ansible.builtin.template: trim_blocks,
+undefined variables fatal, the [[ ]] / [% %] delimiters for the rule files) from defaults/main/rules.yml;
 promtool checks the rule files and runs the unit tests of promtool/*.yml against them. Coverage is
 checked from the files themselves: every alert has a promtool case where it fires and one where it
 does not, every recording rule a promql_expr_test, and every alert and recording rule its place on
@@ -33,13 +33,17 @@ def defaults():
         return yaml.safe_load(f)
 
 
+# the rule templates keep Prometheus' own {{ $labels.x }}: the role renders them with these delimiters
+RULE_DELIMITERS = dict(variable_start_string="[[", variable_end_string="]]", block_start_string="[%", block_end_string="%]")
+
+
 def render(template, **overrides):
-    """Renders a template of the role like ansible.builtin.template with the role's delimiters."""
+    """Renders a template of the role like ansible.builtin.template does in tasks/configure.yml:
+    the rule files with RULE_DELIMITERS, the others with Jinja's default ones."""
+    delimiters = RULE_DELIMITERS if template.startswith("rules/") else {}
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(os.path.join(ROLE, "templates")),
-        variable_start_string="[[", variable_end_string="]]",
-        block_start_string="[%", block_end_string="%]",
-        trim_blocks=True, keep_trailing_newline=True, undefined=jinja2.StrictUndefined)
+        trim_blocks=True, keep_trailing_newline=True, undefined=jinja2.StrictUndefined, **delimiters)
     variables = defaults()
     variables.update(overrides)
     return env.get_template(template).render(**variables)
