@@ -149,11 +149,13 @@ def test_validate_rejects_what_the_receiver_cannot_use(otelcol, tmp_path, overri
     assert field in result.stdout
 
 
-def stopped_group_with_lag(cluster, client, topic, group):
-    """A consumer group that committed 10 records per partition of a 3-partition topic and stopped,
-    then 7 more records on partition 0 and 2 on partition 2. Returns the expected lag per partition."""
-    from kafka import KafkaAdminClient, KafkaConsumer, KafkaProducer
+def stopped_group_with_lag(client, topic, group):
+    """A consumer group that committed offset 10 on each partition of a 3-partition topic of 10
+    records each and stopped (no member left), then 7 more records on partition 0 and 2 on
+    partition 2. Returns the expected lag per partition."""
+    from kafka import KafkaAdminClient, KafkaConsumer, KafkaProducer, TopicPartition
     from kafka.admin import NewTopic
+    from kafka.structs import OffsetAndMetadata
     admin = KafkaAdminClient(**client)
     try:
         admin.create_topics([NewTopic(topic, 3, 1)])
@@ -164,13 +166,10 @@ def stopped_group_with_lag(cluster, client, topic, group):
         for i in range(30):
             producer.send(topic, b"before", partition=i % 3)
         producer.flush()
-        consumer = KafkaConsumer(topic, group_id=group, auto_offset_reset="earliest", enable_auto_commit=False, **client)
+        # what a consumer that processed everything commits before it stops (no group join needed)
+        consumer = KafkaConsumer(group_id=group, enable_auto_commit=False, **client)
         try:
-            seen, deadline = 0, time.time() + 30
-            while seen < 30 and time.time() < deadline:
-                seen += sum(len(records) for records in consumer.poll(1000).values())
-            assert seen == 30
-            consumer.commit()
+            consumer.commit({TopicPartition(topic, p): OffsetAndMetadata(10, "", -1) for p in range(3)})
         finally:
             consumer.close()
         for partition, count in ((0, 7), (2, 2)):
@@ -240,19 +239,29 @@ def assert_lag(samples, topic, group, expected):
 
 def test_collector_serves_lag_of_a_stopped_group(otelcol, kafka, tmp_path):
     topic, group = "lag-orders", "lag-billing"
-    expected = stopped_group_with_lag(kafka, {"bootstrap_servers": kafka.bootstrap_servers}, topic, group)
+    client = {"bootstrap_servers": kafka.bootstrap_servers}
+    expected = stopped_group_with_lag(client, topic, group)
+    from kafka import KafkaConsumer, TopicPartition
+    from kafka.structs import OffsetAndMetadata
+    other = KafkaConsumer(group_id="audit-lag", enable_auto_commit=False, **client)
+    try:
+        other.commit({TopicPartition(topic, 0): OffsetAndMetadata(1, "", -1)})
+    finally:
+        other.close()
     path = render(tmp_path, _kafka_monitoring_bootstrap=kafka.bootstrap_servers.split(","),
                   kafka_monitoring_lag_exporter_port=free_port(), kafka_monitoring_lag_exporter_interval="2s",
                   kafka_monitoring_lag_exporter_group_match="^lag-")
     samples = run_collector(otelcol, path, group)
     assert_lag(samples, topic, group, expected)
-    # group_match: the exporter reports only the groups it is told to
-    assert all(dict(labels).get("group", "lag-").startswith("lag-") for _, labels in samples)
+    # group_match: the exporter reports only the groups it is told to (audit-lag has lag 16 on partition 0)
+    groups = set(dict(labels).get("group") for _, labels in samples) - set([None])
+    assert group in groups and "audit-lag" not in groups
+    assert all(name.startswith("lag-") for name in groups)
 
 
 def test_collector_serves_lag_over_sasl_ssl_with_scram(otelcol, secure, tmp_path):
     topic, group = "lag-secure-orders", "lag-secure-billing"
-    expected = stopped_group_with_lag(secure, secure.admin_config(), topic, group)
+    expected = stopped_group_with_lag(secure.admin_config(), topic, group)
     # what the role's copy task does with kafka_monitoring_kafka_tls_ca: the CA under <config_dir>/kafka-tls/
     os.makedirs(str(tmp_path / "kafka-tls"))
     shutil.copy(secure.cafile, str(tmp_path / "kafka-tls" / "ca.crt"))
