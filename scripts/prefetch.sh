@@ -4,7 +4,9 @@
 # idempotent (each script skips what is already complete); on a warm machine this takes seconds.
 #   Kafka jars of the default version and of the compat matrix, the virtualenvs of the
 #   ansible-core matrix, the Kafka archive the role tests
-#   install, n8n (npm), PostgreSQL (Debian), Apicurio Registry (Maven Central) and, when
+#   install, n8n (npm), PostgreSQL (Debian), Apicurio Registry (Maven Central), the monitoring area's
+#   programs (Prometheus and node_exporter from Debian's packages, the OpenTelemetry Java agent from
+#   Maven Central, the consumer lag exporter built from Go modules) and, when
 #   ../shared/reference is absent, the published API documents (testbed/reference.py).
 # The molecule stage prepares its own node image and archives (scripts/molecule.sh), in its lane.
 set -euo pipefail
@@ -21,4 +23,7 @@ step "$repo/scripts/kafka-archive.sh"
 step "$repo/scripts/n8n-install.sh"
 step "$repo/scripts/n8n-postgres-install.sh"
 step "$repo/scripts/apicurio.sh"
+step "$repo/scripts/prometheus.sh"
+step "$repo/scripts/otel-javaagent.sh"
+step "$repo/scripts/otelcol.sh"
 (cd "$repo" && step "$repo/.venv/bin/python" -m testbed.reference)

@@ -4,7 +4,9 @@
 # still missing stops the run at once with one line saying what to install.
 # Usage: scripts/preflight.sh dev|test
 #   dev:  Python 3.11+ with venv, Java 17+, Maven
-#   test: the same, plus Node.js 20+ with npm (n8n), ss, pgrep and nsenter (molecule)
+#   test: the same, plus Node.js 20+ with npm (n8n), ss, pgrep and nsenter (molecule), Go 1.25+
+#         (the monitoring area's consumer lag exporter is built from Go modules; about 1.7 GB of Go
+#         module and build caches) and apt-get (Prometheus from Debian's packages)
 set -euo pipefail
 need=${1:-test}
 
@@ -17,6 +19,8 @@ declare -A debian=(
   [pgrep]=procps
   [nsenter]=util-linux
   [node]=""
+  [go]=""
+  [apt-get]=""
 )
 
 version_at_least() {  # version_at_least 17.0.2 17 -> true
@@ -49,6 +53,10 @@ check() {
     if [ -z "$node" ] || ! version_at_least "$node" 20 || ! command -v npm >/dev/null; then
       missing+=(node)
     fi
+    local go
+    go=$(go version 2>/dev/null | sed -n 's/.* go\([0-9][0-9.]*\).*/\1/p' || true)
+    if [ -z "$go" ] || ! version_at_least "$go" 1.25; then missing+=(go); fi
+    command -v apt-get >/dev/null || missing+=(apt-get)
   fi
 }
 
@@ -76,6 +84,8 @@ if [ ${#missing[@]} -gt 0 ]; then
       ss) what+=("ss (apt-get install iproute2)") ;;
       pgrep) what+=("pgrep (apt-get install procps)") ;;
       nsenter) what+=("nsenter (apt-get install util-linux)") ;;
+      go) what+=("Go 1.25 or newer, for the monitoring tests' lag exporter (go.dev/dl; Debian 12's golang is too old)") ;;
+      apt-get) what+=("apt-get, for the monitoring tests' Prometheus (Debian's packages)") ;;
       node) what+=("Node.js 20 or newer with npm, for n8n (Debian 12 ships Node 18: use Debian 13's nodejs or NodeSource's node_20.x)") ;;
     esac
   done

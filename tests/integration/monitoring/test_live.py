@@ -13,17 +13,21 @@ collection's rules and short ``for`` durations. Asserted, in order:
   KafkaUnderReplicatedPartitions go pending, then firing, in Prometheus' own alerts API; a consumer
   group that stopped while the producer continues makes KafkaConsumerGroupLagGrowing fire; the
   broker started again resolves its alerts;
-- a second run changes nothing, and check mode predicts no change.
+- playbooks/monitoring.yml with an inventory of the same cluster (no facts of the kafka_broker role)
+  converges to what dev_env made: nothing changes, check mode predicts no change; a changed rule
+  reloads Prometheus (same process, the new rule served).
 """
 import json
 import os
 import subprocess
+import sys
 import threading
 import time
 import urllib.parse
 import urllib.request
 
 import pytest
+import yaml
 from confluent_kafka import Consumer, Producer
 from confluent_kafka.admin import AdminClient, NewTopic
 
@@ -160,7 +164,6 @@ def test_every_panel_and_recording_rule_returns_series(cluster):
     queries = panel_queries(DASHBOARDS)
     assert len(queries) >= 30, "the dashboards hold %d queries" % len(queries)
     with open(os.path.join(cluster["state"], RULES)) as handle:
-        import yaml
         records = [rule["record"] for group in yaml.safe_load(handle)["groups"] for rule in group["rules"]
                    if "record" in rule]
     assert len(records) >= 20
@@ -223,15 +226,60 @@ def test_faults_fire_and_resolve(cluster):
         thread.join(60)
 
 
+MONITORING_PLAYBOOK = os.path.join(COLL, "playbooks", "monitoring.yml")
 MONITORING_PLAY = "Dev cluster | Prometheus, rules and the consumer lag exporter (kafka_dev_monitoring)"
 
 
-def test_second_run_and_check_mode_change_nothing(cluster):
+def existing_cluster_inventory(cluster, path):
+    """The dev cluster as an inventory of an existing cluster (no facts of the kafka_broker role):
+    its nodes' settings, and a monitoring host with the dev play's own kafka_monitoring variables."""
+    with open(PLAYBOOK) as handle:
+        play = [p for p in yaml.safe_load(handle) if p["name"] == MONITORING_PLAY][0]
+    base = cluster["base"]
+    monitoring_vars = dict(play["vars"])
+    monitoring_vars.update({
+        "_node": {"kafka_dev_dir": cluster["state"]}, "_base": base,
+        "kafka_monitoring_kafka_bootstrap_servers": ["127.0.0.1:%d" % (base + 2 * i) for i in range(3)],
+        "ansible_connection": "local", "ansible_python_interpreter": sys.executable})
+    monitoring_vars.update(FAST)
+    nodes = dict(("kafka-dev-%d" % n, {
+        "kafka_broker_node_id": n, "kafka_broker_metrics_port": base + 5 + n,
+        "kafka_broker_listeners": {"PLAINTEXT": {"host": "127.0.0.1", "port": base + 2 * (n - 1)},
+                                   "CONTROLLER": {"host": "127.0.0.1", "port": base + 2 * (n - 1) + 1}}})
+        for n in (1, 2, 3))
+    with open(path, "w") as handle:
+        yaml.safe_dump({"all": {"children": {
+            "kafka_dev": {"hosts": nodes},
+            "monitoring": {"hosts": {"localhost": monitoring_vars}}}}}, handle)
+    return str(path)
+
+
+def prometheus_pid(cluster):
+    with open(os.path.join(cluster["state"], "monitoring", "config", "prometheus.pid")) as handle:
+        return int(handle.read())
+
+
+def test_monitoring_playbook_on_the_existing_cluster(cluster, tmp_path):
+    """playbooks/monitoring.yml with an inventory of the same cluster converges to what dev_env made
+    (nothing changes, check mode predicts nothing); a changed rule reloads Prometheus, no restart."""
+    inventory = existing_cluster_inventory(cluster, tmp_path / "inventory.yml")
+    env = dict(cluster["env"])
     for check in (False, True):
-        run = run_playbook(PLAYBOOK, dict(FAST, kafka_dev_state="present"), env=cluster["env"], check=check)
+        run = run_playbook(MONITORING_PLAYBOOK, inventory=inventory, env=env, check=check)
         assert run.returncode == 0, run.stdout[-4000:]
-        monitoring = run.task_results("localhost", play=MONITORING_PLAY)
-        assert any(r["_task"].endswith("Wait until Prometheus is ready") for r in monitoring) or check
-        changed = [r["_task"] for r in monitoring if r.get("changed")]
-        changed += ["%s: %s" % (host, r["_task"]) for host in NODES for r in run.task_results(host) if r.get("changed")]
+        changed = [r["_task"] for r in run.task_results("localhost") if r.get("changed")]
+        assert run.stats("localhost").get("ok", 0) > 10
         assert not changed, ("check mode" if check else "second run", changed)
+
+    pid = prometheus_pid(cluster)
+    run = run_playbook(MONITORING_PLAYBOOK, {"kafka_monitoring_alert_for_default": "7s"}, inventory=inventory, env=env)
+    assert run.returncode == 0, run.stdout[-4000:]
+    changed = [r["_task"] for r in run.task_results("localhost") if r.get("changed")]
+    assert any("Recording and alert rules" in task for task in changed), changed
+    assert any("Reload prometheus" in task for task in changed), changed
+
+    def reloaded():
+        rules = [rule for group in api(cluster, "rules", type="alert")["groups"] for rule in group["rules"]]
+        return [rule for rule in rules if rule["name"] == "KafkaNodeDown" and rule["duration"] == 7]
+    wait_for("the new rule loaded", reloaded, timeout=30)
+    assert prometheus_pid(cluster) == pid, "Prometheus was restarted, not reloaded"
