@@ -65,14 +65,14 @@ def agent_options(jar, port, interval_ms):
             "-Dotel.instrumentation.runtime-telemetry.enabled=true",
             "-Dotel.instrumentation.jmx.enabled=true",
             "-Dotel.jmx.config=" + RULES,
-            "-Dotel.service.name=kafka",
-            "-Dotel.metric.export.interval=%d" % interval_ms]
+            "-Dotel.service.name=kafka"] + (
+                ["-Dotel.metric.export.interval=%d" % interval_ms] if interval_ms else [])
 
 
 class BenchCluster(KafkaCluster):
     """The test bed cluster, with the metrics agent in every node's JVM when ``jar`` is given."""
 
-    def __init__(self, jar=None, interval_ms=15000, **kwargs):
+    def __init__(self, jar=None, interval_ms=0, **kwargs):
         self.jar = jar
         self.interval_ms = interval_ms
         super(BenchCluster, self).__init__(jvm_args=self._node_args, **kwargs)
@@ -302,7 +302,8 @@ def main():
     parser.add_argument("--idle", type=float, default=10.0, help="seconds of the quiet window after the warm-up")
     parser.add_argument("--size", type=int, default=512, help="record size in bytes")
     parser.add_argument("--scrape", type=float, default=5.0, help="seconds between two scrapes of each agent")
-    parser.add_argument("--export-interval", type=int, default=15000, help="otel.metric.export.interval (ms)")
+    parser.add_argument("--export-interval", type=int, default=0,
+                        help="otel.metric.export.interval (ms); the role sets none (0: none)")
     args = parser.parse_args()
 
     jar = agent_jar()
