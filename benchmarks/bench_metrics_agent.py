@@ -82,9 +82,9 @@ class BenchCluster(KafkaCluster):
                 node.cds.dump = False  # the broker's class archive is written by a JVM without agent
 
     def _node_args(self, node):
-        # the role's heap (-Xms = -Xmx; the test bed's own -Xms256m lets the heap grow with what the
-        # agent allocates at start-up, and a larger young generation made the JVM *with* the agent
-        # the cheaper one: 0.55-0.7x the CPU a burst) and GC options (kafka_broker_jvm_gc_opts)
+        # the role's heap (-Xms = -Xmx) and GC options (kafka_broker_jvm_gc_opts) on both sides: with
+        # the test bed's own -Xms256m the JVM *with* the agent was the cheaper one (0.55-0.7 times
+        # the brokers' CPU a burst; likely its start-up allocations grow its heap early)
         args = ["-Xms" + self.heap, "-XX:InitiatingHeapOccupancyPercent=35", "-XX:+ExplicitGCInvokesConcurrent"]
         return args + (agent_options(self.jar, node.metrics_port, self.interval_ms) if self.jar else [])
 
