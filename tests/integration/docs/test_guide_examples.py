@@ -56,7 +56,7 @@ EXCERPT_SOURCES = {
     "roles/kafka_broker/handlers/*.yml": "the molecule scenarios default, rolling and site",
     "playbooks/site.yml": "the molecule scenario site",
     "examples/site/**": "the molecule scenario site (its inventory and desired state)",
-    "playbooks/dev_env.yml": "tests/integration/kafka_broker/test_dev_env.py, tests/integration/monitoring/test_live.py",
+    "playbooks/dev_env.yml": "tests/integration/kafka_broker/test_dev_lifecycle.py and test_dev_env_monitoring.py",
     "playbooks/rolling_restart.yml": "the molecule scenario rolling",
     "molecule/site/converge.yml": "the molecule scenario site",
     "meta/execution-environment.yml": "scripts/ee.sh (make ee: ansible-builder introspects it)",

@@ -1,4 +1,9 @@
-"""Fixtures of the kafka_broker area: the dev cluster brought up by playbooks/dev_env.yml."""
+"""Fixtures of the kafka_broker area: the dev cluster brought up by playbooks/dev_env.yml.
+
+One dev cluster serves the area: it runs with monitoring (KAFKA_DEV_MONITORING: the metrics agent on
+every node, Prometheus, node_exporter and the consumer lag exporter beside them), so that the
+monitoring tests (test_dev_env_monitoring.py, which run first) and the lifecycle test
+(test_dev_lifecycle.py, which ends by removing it) share one bring-up."""
 import os
 import subprocess
 
@@ -7,6 +12,12 @@ import pytest
 from testbed.kafka import REPO, free_port_block
 
 PLAYBOOK = os.path.join(REPO, "ansible_collections", "specweave", "kafka", "playbooks", "dev_env.yml")
+
+
+def script(name):
+    """Path printed by one of the cached-download scripts (scripts/<name>)."""
+    out = subprocess.run([os.path.join(REPO, "scripts", name)], check=True, stdout=subprocess.PIPE, text=True)
+    return out.stdout.strip().splitlines()[-1]
 
 
 @pytest.fixture(scope="session")
@@ -18,12 +29,17 @@ def kafka_archive():
 
 @pytest.fixture(scope="session")
 def dev_env(tmp_path_factory, kafka_archive):
-    """Environment for dev_env.yml runs: own state dir, own ports, the cached archive."""
+    """Environment for dev_env.yml runs: own state dir, own ports (base..base+11), the cached
+    archive, monitoring on with the cached programs."""
     state = str(tmp_path_factory.mktemp("kafka-dev"))
     env = {
         "KAFKA_DEV_DIR": state,
-        "KAFKA_DEV_BASE_PORT": str(free_port_block()),
+        "KAFKA_DEV_BASE_PORT": str(free_port_block(12)),
         "KAFKA_ARCHIVE": kafka_archive,
+        "KAFKA_DEV_MONITORING": "1",
+        "KAFKA_DEV_PROMETHEUS_BIN": script("prometheus.sh"),
+        "KAFKA_DEV_OTELCOL": script("otelcol.sh"),
+        "KAFKA_DEV_METRICS_AGENT": script("otel-javaagent.sh"),
         "ANSIBLE_PIPELINING": "true",
     }
     yield env
@@ -36,3 +52,8 @@ def dev_env(tmp_path_factory, kafka_archive):
             stops.append(subprocess.Popen([ctl, "stop"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
     for proc in stops:
         proc.wait()
+    monitoring = os.path.join(state, "monitoring", "config")
+    for name in ("prometheus", "otelcol-kafka", "node_exporter"):
+        ctl = os.path.join(monitoring, name + "-ctl")
+        if os.path.exists(ctl):
+            subprocess.run([ctl, "stop"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)

@@ -1,5 +1,7 @@
 """Role kafka_monitoring on a real 3-node cluster, run for real (playbooks/dev_env.yml, KAFKA_DEV_MONITORING).
 
+The area's dev cluster (conftest.dev_env), before test_dev_lifecycle.py takes it over.
+
 The dev cluster's three KRaft nodes get the OpenTelemetry metrics agent with the collection's JMX
 rules (kafka_broker_metrics_agent: otel); Prometheus (Debian's 2.42), node_exporter and the
 consumer lag exporter (an OpenTelemetry Collector with the kafkametrics receiver, built from Go
@@ -33,7 +35,7 @@ from confluent_kafka.admin import AdminClient, NewTopic
 
 from testbed.ansible import run_playbook
 from testbed.grafana import panel_queries
-from testbed.kafka import REPO, free_port_block
+from testbed.kafka import REPO
 
 COLL = os.path.join(REPO, "ansible_collections", "specweave", "kafka")
 PLAYBOOK = os.path.join(COLL, "playbooks", "dev_env.yml")
@@ -51,38 +53,16 @@ FAST = {
 }
 
 
-def script(name):
-    out = subprocess.run([os.path.join(REPO, "scripts", name)], check=True, stdout=subprocess.PIPE, text=True)
-    return out.stdout.strip().splitlines()[-1]
-
-
 @pytest.fixture(scope="module")
-def cluster(tmp_path_factory):
-    archive = script("kafka-archive.sh")
-    state = str(tmp_path_factory.mktemp("kafka-mon"))
-    base = free_port_block(12)
-    env = {
-        "KAFKA_DEV_DIR": state,
-        "KAFKA_DEV_BASE_PORT": str(base),
-        "KAFKA_ARCHIVE": archive,
-        "KAFKA_DEV_MONITORING": "1",
-        "KAFKA_DEV_PROMETHEUS_BIN": script("prometheus.sh"),
-        "KAFKA_DEV_OTELCOL": script("otelcol.sh"),
-        "KAFKA_DEV_METRICS_AGENT": script("otel-javaagent.sh"),
-        "ANSIBLE_PIPELINING": "true",
-    }
-    up = run_playbook(PLAYBOOK, dict(FAST, kafka_dev_state="present"), env=env)
-    info = {"env": env, "state": state, "base": base, "up": up,
+def cluster(dev_env):
+    """The area's dev cluster, brought up with monitoring and FAST rules (test_dev_lifecycle.py,
+    which runs after this module, takes it over and removes it)."""
+    base = int(dev_env["KAFKA_DEV_BASE_PORT"])
+    up = run_playbook(PLAYBOOK, dict(FAST, kafka_dev_state="present"), env=dev_env)
+    assert up.returncode == 0, up.stdout[-5000:]
+    return {"env": dev_env, "state": dev_env["KAFKA_DEV_DIR"], "base": base, "up": up,
             "bootstrap": ",".join("127.0.0.1:%d" % (base + 2 * i) for i in range(3)),
             "prometheus": "http://127.0.0.1:%d" % (base + 9)}
-    try:
-        assert up.returncode == 0, up.stdout[-5000:]
-        yield info
-    finally:
-        down = run_playbook(PLAYBOOK, {"kafka_dev_state": "absent"}, env=env)
-        leftover = subprocess.run(["pgrep", "-af", state + "/"], stdout=subprocess.PIPE, text=True).stdout
-        assert down.returncode == 0, down.stdout[-3000:]
-        assert not leftover, "processes left behind:\n" + leftover
 
 
 def api(cluster, path, **params):

@@ -1,6 +1,7 @@
 """The local dev cluster (playbooks/dev_env.yml + role kafka_broker in user-level service mode).
 
-One session-long sequence, checked with Kafka's own CLI tools: up -> the cluster serves with 3
+One session-long sequence, checked with Kafka's own CLI tools, on the area's dev cluster (which
+runs with monitoring; the monitoring tests ran on it first): up -> the cluster serves with 3
 brokers, 3 voters and the example topics -> re-run changes and restarts nothing -> restarted: every
 node gets a new process, one at a time, the active controller last, with the time of each node
 reported -> a log dir of another cluster is refused before anything changes -> stopped stops the
@@ -17,6 +18,7 @@ from testbed.kafka import kafka_libs
 from conftest import PLAYBOOK
 
 NODES = ["kafka-dev-1", "kafka-dev-2", "kafka-dev-3"]
+MONITORING_PLAY = "Dev cluster | Prometheus, rules and the consumer lag exporter (kafka_dev_monitoring)"
 
 
 def tool(main_class, *args):
@@ -24,9 +26,21 @@ def tool(main_class, *args):
     return subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, timeout=120)
 
 
-def pids_of(state_dir):
+def pids_of(state_dir, kafka_only=True):
+    """Kafka nodes of the dev cluster (or every process of its state dir: monitoring too)."""
     out = subprocess.run(["pgrep", "-f", state_dir + "/"], stdout=subprocess.PIPE, text=True)
-    return [int(p) for p in out.stdout.split()]
+    pids = [int(p) for p in out.stdout.split()]
+    if not kafka_only:
+        return pids
+    kafka = []
+    for pid in pids:
+        try:
+            with open("/proc/%d/cmdline" % pid, "rb") as handle:
+                if b"kafka.Kafka" in handle.read():
+                    kafka.append(pid)
+        except OSError:
+            pass
+    return kafka
 
 
 def node_stats(run):
@@ -84,6 +98,9 @@ def test_dev_cluster_lifecycle(dev_env):
     assert again.returncode == 0, again.stdout[-4000:]
     assert all(s.get("changed", 0) == 0 for s in node_stats(again).values()), node_stats(again)
     assert sorted(pids_of(state)) == sorted(pids), "a node was restarted on an unchanged re-run"
+    monitoring = again.task_results("localhost", play=MONITORING_PLAY)
+    assert len(monitoring) > 10 and not [r["_task"] for r in monitoring if r.get("changed")], \
+        "the kafka_monitoring role changed something on an unchanged re-run"
 
     # restarted: one node at a time behind the gate, the active controller last, every node a new process
     leader = active_controller(bootstrap)
@@ -123,7 +140,7 @@ def test_dev_cluster_lifecycle(dev_env):
     sizes = dict((node, os.path.getsize(path)) for node, path in logs.items())
     down = run_playbook(PLAYBOOK, {"kafka_dev_state": "stopped"}, env=dev_env)
     assert down.returncode == 0, down.stdout[-4000:]
-    assert pids_of(state) == []
+    assert pids_of(state, kafka_only=False) == [], "stopped leaves no process (nodes, Prometheus, exporters)"
     with open(meta) as handle:
         assert handle.read() == before
     assert any(name.startswith("orders-") for name in os.listdir(os.path.join(state, "node-1", "data")))
