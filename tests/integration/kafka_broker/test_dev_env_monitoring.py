@@ -36,6 +36,7 @@ from confluent_kafka.admin import AdminClient, NewTopic
 from testbed.ansible import run_playbook
 from testbed.grafana import panel_queries
 from testbed.kafka import REPO
+from testbed.wait import wait_until
 
 COLL = os.path.join(REPO, "ansible_collections", "specweave", "kafka")
 PLAYBOOK = os.path.join(COLL, "playbooks", "dev_env.yml")
@@ -78,14 +79,7 @@ def query(cluster, expr):
 
 
 def wait_for(what, check, timeout=90, delay=1.0):
-    deadline = time.time() + timeout
-    last = None
-    while time.time() < deadline:
-        last = check()
-        if last:
-            return last
-        time.sleep(delay)
-    raise AssertionError("timed out after %ds waiting for %s (last: %r)" % (timeout, what, last))
+    return wait_until(check, timeout=timeout, interval=delay, what=what)
 
 
 def alert_states(cluster, name):

@@ -5,24 +5,13 @@ its own clients, PostgreSQL with psql; never through the collection's client.
 """
 import json
 import subprocess
-import time
 import uuid
 
 import pytest
 from kafka import KafkaConsumer, KafkaProducer
 
 from testbed.kafka import free_port
-
-
-def wait_until(check, timeout=60, interval=0.5, what="condition"):
-    deadline = time.time() + timeout
-    last = None
-    while time.time() < deadline:
-        last = check()
-        if last:
-            return last
-        time.sleep(interval)
-    raise AssertionError("timed out after %ss waiting for %s (last: %r)" % (timeout, what, last))
+from testbed.wait import wait_until
 
 
 def json_body(req):
