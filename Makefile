@@ -44,9 +44,9 @@ integration: setup
 	SPECWEAVE_STRICT_RUN=1 $(BIN)/python -m pytest $(INTEGRATION_TESTS) -p no:cacheprovider -ra --durations=25 $(PYTEST_ARGS)
 
 # make test runs the integration tests in two parts, one in each lane (scripts/test.sh): the areas
-# of other services (n8n, Schema Registry, and the AWX credential types, which use both), and
-# everything else (a new area lands there).
-SERVICE_AREAS := tests/integration/n8n tests/integration/schema_registry tests/integration/awx
+# of other services (n8n, Schema Registry, the AWX credential types, which use both, and the
+# Confluent Cloud fake), and everything else (a new area lands there).
+SERVICE_AREAS := tests/integration/n8n tests/integration/schema_registry tests/integration/awx tests/integration/confluent_cloud
 integration-services: INTEGRATION_TESTS = $(SERVICE_AREAS)
 integration-services: integration
 integration-core: PYTEST_ARGS += $(addprefix --ignore=,$(SERVICE_AREAS))

@@ -7,7 +7,7 @@
 #        scripts/test.sh STAGE ...    only those stages, one after the other, in that order
 #
 # The two lanes: `sanity lint units integration-core` and `molecule compat integration-services
-# core-matrix build docs ee` (the integration tests split in two: n8n and Schema Registry in the second
+# core-matrix build docs ee` (the integration tests split in two: n8n, Schema Registry, AWX and Confluent Cloud in the second
 # lane, every other area in the first, so that the lanes take about as long). Their stages share
 # nothing (the test beds bind 127.0.0.1 on free ports, molecule's nodes 127.0.0.11-13) and much of
 # each is spent waiting on servers (JVM and Node start-up, KRaft elections, health polls), so on

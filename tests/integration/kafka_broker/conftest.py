@@ -9,9 +9,21 @@ import subprocess
 
 import pytest
 
+from testbed.ansible import run_playbook
 from testbed.kafka import REPO, free_port_block
 
 PLAYBOOK = os.path.join(REPO, "ansible_collections", "specweave", "kafka", "playbooks", "dev_env.yml")
+
+
+# Extra vars of every dev_env.yml run of the area: short `for` durations and a small lag threshold,
+# so that the monitoring tests' faults fire within seconds (the same on every run: a re-run with
+# them changes nothing).
+DEV_VARS = {
+    "kafka_monitoring_alert_for": {},
+    "kafka_monitoring_alert_for_default": "5s",
+    "kafka_monitoring_alert_consumer_lag": 20,
+    "kafka_monitoring_lag_window": "30s",
+}
 
 
 def script(name):
@@ -57,3 +69,11 @@ def dev_env(tmp_path_factory, kafka_archive):
         ctl = os.path.join(monitoring, name + "-ctl")
         if os.path.exists(ctl):
             subprocess.run([ctl, "stop"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
+@pytest.fixture(scope="session")
+def dev_up(dev_env):
+    """The dev cluster brought up once from nothing (monitoring included), for the area's tests."""
+    up = run_playbook(PLAYBOOK, dict(DEV_VARS, kafka_dev_state="present"), env=dev_env)
+    assert up.returncode == 0, up.stdout[-5000:]
+    return up

@@ -38,6 +38,8 @@ from testbed.grafana import panel_queries
 from testbed.kafka import REPO
 from testbed.wait import wait_until
 
+from conftest import DEV_VARS as FAST
+
 COLL = os.path.join(REPO, "ansible_collections", "specweave", "kafka")
 PLAYBOOK = os.path.join(COLL, "playbooks", "dev_env.yml")
 DASHBOARDS = os.path.join(COLL, "roles", "kafka_monitoring", "files", "dashboards")
@@ -45,23 +47,12 @@ RULES = os.path.join("monitoring", "config", "rules", "kafka-recording.yml")
 NODES = ["kafka-dev-1", "kafka-dev-2", "kafka-dev-3"]
 TOPIC = "monitoring-orders"
 GROUP = "monitoring-billing"
-# short `for` durations and a small lag threshold, so that the faults fire within seconds
-FAST = {
-    "kafka_monitoring_alert_for": {},
-    "kafka_monitoring_alert_for_default": "5s",
-    "kafka_monitoring_alert_consumer_lag": 20,
-    "kafka_monitoring_lag_window": "30s",
-}
-
-
 @pytest.fixture(scope="module")
-def cluster(dev_env):
-    """The area's dev cluster, brought up with monitoring and FAST rules (test_dev_lifecycle.py,
-    which runs after this module, takes it over and removes it)."""
+def cluster(dev_env, dev_up):
+    """The area's dev cluster, up with monitoring (test_dev_lifecycle.py, which runs after this
+    module, takes it over and removes it)."""
     base = int(dev_env["KAFKA_DEV_BASE_PORT"])
-    up = run_playbook(PLAYBOOK, dict(FAST, kafka_dev_state="present"), env=dev_env)
-    assert up.returncode == 0, up.stdout[-5000:]
-    return {"env": dev_env, "state": dev_env["KAFKA_DEV_DIR"], "base": base, "up": up,
+    return {"env": dev_env, "state": dev_env["KAFKA_DEV_DIR"], "base": base, "up": dev_up,
             "bootstrap": ",".join("127.0.0.1:%d" % (base + 2 * i) for i in range(3)),
             "prometheus": "http://127.0.0.1:%d" % (base + 9)}
 

@@ -1,8 +1,9 @@
 """The local dev cluster (playbooks/dev_env.yml + role kafka_broker in user-level service mode).
 
 One session-long sequence, checked with Kafka's own CLI tools, on the area's dev cluster (which
-runs with monitoring; the monitoring tests ran on it first): up -> the cluster serves with 3
-brokers, 3 voters and the example topics -> re-run changes and restarts nothing -> restarted: every
+runs with monitoring; conftest.dev_up brought it up from nothing and the monitoring tests ran on
+it first): a re-run changes and restarts nothing -> the cluster serves with 3 brokers, 3 voters
+and the example topics -> restarted: every
 node gets a new process, one at a time, the active controller last, with the time of each node
 reported -> a log dir of another cluster is refused before anything changes -> stopped stops the
 nodes in Kafka's order, each controlled shutdown approved (or, for the last pair's race, the node
@@ -15,10 +16,9 @@ import subprocess
 from testbed.ansible import run_playbook
 from testbed.kafka import kafka_libs
 
-from conftest import PLAYBOOK
+from conftest import DEV_VARS, PLAYBOOK
 
 NODES = ["kafka-dev-1", "kafka-dev-2", "kafka-dev-3"]
-MONITORING_PLAY = "Dev cluster | Prometheus, rules and the consumer lag exporter (kafka_dev_monitoring)"
 
 
 def tool(main_class, *args):
@@ -64,16 +64,19 @@ def active_controller(bootstrap):
     return int(re.search(r"LeaderId:\s+(\d+)", status.stdout).group(1))
 
 
-def test_dev_cluster_lifecycle(dev_env):
+def test_dev_cluster_lifecycle(dev_env, dev_up):
     base = int(dev_env["KAFKA_DEV_BASE_PORT"])
     bootstrap = ",".join("127.0.0.1:%d" % (base + 2 * i) for i in range(3))
     state = dev_env["KAFKA_DEV_DIR"]
 
-    # up
-    up = run_playbook(PLAYBOOK, {"kafka_dev_state": "present"}, env=dev_env)
-    assert up.returncode == 0, up.stdout[-4000:]
+    # up (dev_up brought it up from nothing; the monitoring tests may have run on it since): this
+    # re-run changes nothing on the nodes and restarts nothing
     pids = pids_of(state)
     assert len(pids) == 3, pids
+    up = run_playbook(PLAYBOOK, dict(DEV_VARS, kafka_dev_state="present"), env=dev_env)
+    assert up.returncode == 0, up.stdout[-4000:]
+    assert all(s.get("changed", 0) == 0 for s in node_stats(up).values()), node_stats(up)
+    assert sorted(pids_of(state)) == sorted(pids), "a node was restarted on an unchanged re-run"
     message = [r for r in up.task_results() if r["_task"] == "Dev cluster | How to connect"][0]["msg"]
     assert "bootstrap.servers=%s" % bootstrap in message
     # the smoke check (kafka_message): 10 records acknowledged with acks=all and all read back
@@ -93,18 +96,9 @@ def test_dev_cluster_lifecycle(dev_env):
         props = handle.read()
     assert "node.id=2" in props and "broker.rack=rack-2" in props
 
-    # re-run: the role changes nothing and restarts nothing
-    again = run_playbook(PLAYBOOK, {"kafka_dev_state": "present"}, env=dev_env)
-    assert again.returncode == 0, again.stdout[-4000:]
-    assert all(s.get("changed", 0) == 0 for s in node_stats(again).values()), node_stats(again)
-    assert sorted(pids_of(state)) == sorted(pids), "a node was restarted on an unchanged re-run"
-    monitoring = again.task_results("localhost", play=MONITORING_PLAY)
-    assert len(monitoring) > 10 and not [r["_task"] for r in monitoring if r.get("changed")], \
-        "the kafka_monitoring role changed something on an unchanged re-run"
-
     # restarted: one node at a time behind the gate, the active controller last, every node a new process
     leader = active_controller(bootstrap)
-    restart = run_playbook(PLAYBOOK, {"kafka_dev_state": "restarted"}, env=dev_env)
+    restart = run_playbook(PLAYBOOK, dict(DEV_VARS, kafka_dev_state="restarted"), env=dev_env)
     assert restart.returncode == 0, restart.stdout[-4000:]
     lines = task_message(restart, "Restart | Report the duration, node by node")
     assert re.match(r"Rolling restart of 3 nodes \(.*\) took [0-9.]+ s$", lines[0]), lines
@@ -125,8 +119,8 @@ def test_dev_cluster_lifecycle(dev_env):
     files = dict((path, os.stat(path).st_mtime_ns) for node in (1, 2, 3) for path in (
         os.path.join(state, "node-%d" % node, "config", "server.properties"),
         os.path.join(state, "node-%d" % node, "config", "log4j2.properties")))
-    other = run_playbook(PLAYBOOK, {"kafka_dev_state": "present",
-                                    "kafka_broker_cluster_id": "AAAAAAAAAAAAAAAAAAAAAA"}, env=dev_env)
+    other = run_playbook(PLAYBOOK, dict(DEV_VARS, kafka_dev_state="present",
+                                        kafka_broker_cluster_id="AAAAAAAAAAAAAAAAAAAAAA"), env=dev_env)
     assert other.returncode != 0
     assert "never reformats" in other.stdout and "different KRaft cluster ids" in other.stdout
     with open(meta) as handle:
@@ -138,7 +132,7 @@ def test_dev_cluster_lifecycle(dev_env):
     # stopped: Kafka's order, controlled shutdowns approved (see below), no process left, data kept
     logs = dict((node, os.path.join(state, "node-%d" % node, "logs", "server.log")) for node in (1, 2, 3))
     sizes = dict((node, os.path.getsize(path)) for node, path in logs.items())
-    down = run_playbook(PLAYBOOK, {"kafka_dev_state": "stopped"}, env=dev_env)
+    down = run_playbook(PLAYBOOK, dict(DEV_VARS, kafka_dev_state="stopped"), env=dev_env)
     assert down.returncode == 0, down.stdout[-4000:]
     assert pids_of(state, kafka_only=False) == [], "stopped leaves no process (nodes, Prometheus, exporters)"
     with open(meta) as handle:
@@ -161,7 +155,7 @@ def test_dev_cluster_lifecycle(dev_env):
             assert "The controller has asked us to exit controlled shutdown" in text, (node, message, text[-3000:])
         assert "Timed out waiting for the controller to approve controlled shutdown" not in text, node
     # absent: the state directory goes
-    purge = run_playbook(PLAYBOOK, {"kafka_dev_state": "absent"}, env=dev_env)
+    purge = run_playbook(PLAYBOOK, dict(DEV_VARS, kafka_dev_state="absent"), env=dev_env)
     assert purge.returncode == 0, purge.stdout[-4000:]
     assert not os.path.exists(state)
 
