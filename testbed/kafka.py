@@ -19,6 +19,7 @@ import time
 import uuid
 import base64
 
+from testbed.cache import cached
 from testbed.cds import Archive
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -27,11 +28,7 @@ DEFAULT_VERSION = os.environ.get("KAFKA_VERSION", "4.4.0")
 
 def kafka_libs(version=DEFAULT_VERSION):
     """Return the cached libs/ folder for ``version``, resolving it from Maven Central once."""
-    out = subprocess.run(
-        [os.path.join(REPO, "scripts", "kafka-libs.sh"), version],
-        check=True, stdout=subprocess.PIPE, text=True,
-    )
-    return out.stdout.strip().splitlines()[-1]
+    return cached("kafka-libs.sh", version)
 
 
 # Kafka CLI tools that moved between versions: either name runs the class the version has.

@@ -11,6 +11,7 @@ import pytest
 
 from testbed.ansible import run_playbook
 from testbed.kafka import REPO, free_port_block
+from testbed.cache import cached
 
 PLAYBOOK = os.path.join(REPO, "ansible_collections", "specweave", "kafka", "playbooks", "dev_env.yml")
 
@@ -26,17 +27,9 @@ DEV_VARS = {
 }
 
 
-def script(name):
-    """Path printed by one of the cached-download scripts (scripts/<name>)."""
-    out = subprocess.run([os.path.join(REPO, "scripts", name)], check=True, stdout=subprocess.PIPE, text=True)
-    return out.stdout.strip().splitlines()[-1]
-
-
 @pytest.fixture(scope="session")
 def kafka_archive():
-    out = subprocess.run([os.path.join(REPO, "scripts", "kafka-archive.sh")], check=True,
-                         stdout=subprocess.PIPE, text=True)
-    return out.stdout.strip().splitlines()[-1]
+    return cached("kafka-archive.sh")
 
 
 @pytest.fixture(scope="session")
@@ -49,9 +42,9 @@ def dev_env(tmp_path_factory, kafka_archive):
         "KAFKA_DEV_BASE_PORT": str(free_port_block(12)),
         "KAFKA_ARCHIVE": kafka_archive,
         "KAFKA_DEV_MONITORING": "1",
-        "KAFKA_DEV_PROMETHEUS_BIN": script("prometheus.sh"),
-        "KAFKA_DEV_OTELCOL": script("otelcol.sh"),
-        "KAFKA_DEV_METRICS_AGENT": script("otel-javaagent.sh"),
+        "KAFKA_DEV_PROMETHEUS_BIN": cached("prometheus.sh"),
+        "KAFKA_DEV_OTELCOL": cached("otelcol.sh"),
+        "KAFKA_DEV_METRICS_AGENT": cached("otel-javaagent.sh"),
         "ANSIBLE_PIPELINING": "true",
     }
     yield env

@@ -21,6 +21,7 @@ REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(os.path.a
 sys.path.insert(0, REPO)
 
 from testbed.ansible import run_playbook  # noqa: E402
+from testbed.cache import cached  # noqa: E402
 from testbed.grafana import (DATASOURCE_REF, dashboard_errors, load_dashboards, panel_queries,  # noqa: E402
                              substitute, variable_queries)
 
@@ -222,9 +223,7 @@ def test_panel_queries_of_the_dashboards():
 
 @pytest.fixture(scope="module")
 def promtool():
-    out = subprocess.run(["bash", os.path.join(REPO, "scripts", "prometheus.sh")], capture_output=True, text=True,
-                         timeout=600, check=True)
-    return os.path.join(out.stdout.strip().splitlines()[-1], "promtool")
+    return os.path.join(cached("prometheus.sh"), "promtool")
 
 
 def _promtool_check(promtool, tmp_path, exprs):
@@ -293,6 +292,7 @@ PROVISIONING_PLAY = """
 def test_provisioning_files_render_to_grafana_layout(tmp_path):
     defaults_dir = os.path.join(ROLE, "defaults", "main")
     vars_files = [os.path.join(defaults_dir, f) for f in sorted(os.listdir(defaults_dir)) if f.endswith(".yml")]
+    vars_files.append(os.path.join(ROLE, "vars", "main.yml"))  # the role's own variables, as in a role run
     for sub in ("defaults", "custom"):
         (tmp_path / sub).mkdir()
     play_dir = tmp_path / "play"

@@ -26,6 +26,7 @@ import yaml
 from ansible.plugins.filter.core import FilterModule
 
 from testbed.kafka import REPO, free_port
+from testbed.cache import cached
 
 ROLE = os.path.join(REPO, "ansible_collections", "specweave", "kafka", "roles", "kafka_monitoring")
 TEMPLATE = "otelcol-kafka.yaml.j2"
@@ -54,9 +55,7 @@ DEFAULTS = {
 
 @pytest.fixture(scope="module")
 def otelcol():
-    out = subprocess.run(["bash", os.path.join(REPO, "scripts", "otelcol.sh")], check=True,
-                         stdout=subprocess.PIPE, text=True)
-    return out.stdout.strip().splitlines()[-1]
+    return cached("otelcol.sh")
 
 
 def render(tmp_path, name="otelcol-kafka.yaml", **overrides):

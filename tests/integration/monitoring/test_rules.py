@@ -20,6 +20,8 @@ import yaml
 from docutils import nodes
 from docutils.core import publish_doctree
 
+from testbed.cache import cached
+
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
 COLL = os.path.join(REPO, "ansible_collections", "specweave", "kafka")
 ROLE = os.path.join(COLL, "roles", "kafka_monitoring")
@@ -55,8 +57,7 @@ def run(cmd, cwd=None):
 
 @pytest.fixture(scope="module")
 def bin_dir():
-    out = subprocess.run(["bash", os.path.join(REPO, "scripts", "prometheus.sh")], stdout=subprocess.PIPE, text=True, check=True)
-    return out.stdout.strip()
+    return cached("prometheus.sh")
 
 
 def write_rules(folder, **overrides):

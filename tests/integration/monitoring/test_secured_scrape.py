@@ -18,7 +18,6 @@ import json
 import os
 import re
 import ssl
-import subprocess
 import sys
 import time
 import urllib.error
@@ -27,8 +26,9 @@ import urllib.request
 import pytest
 
 from testbed.ansible import run_playbook
-from testbed.kafka import REPO, free_port
+from testbed.kafka import free_port
 from testbed.secure import SecureKafkaCluster
+from testbed.cache import cached
 
 USER, PASSWORD = "prometheus", "scrape-secret-1"
 KEYSTORE_PASSWORD = "keystore-secret"
@@ -65,15 +65,10 @@ MONITORING_PLAY = """
 """
 
 
-def script(name):
-    out = subprocess.run([os.path.join(REPO, "scripts", name)], check=True, stdout=subprocess.PIPE, text=True)
-    return out.stdout.strip().splitlines()[-1]
-
-
 def install_agent(tmp_path, config_dir, agent, port, extra=None):
     play = tmp_path / "agent.yml"
     play.write_text(AGENT_PLAY)
-    jar = script("otel-javaagent.sh" if agent == "otel" else "jmx-exporter-javaagent.sh")
+    jar = cached("otel-javaagent.sh" if agent == "otel" else "jmx-exporter-javaagent.sh")
     variables = {"kafka_broker_service_mode": "user", "kafka_broker_config_dir": config_dir,
                  "kafka_broker_metrics_dir": os.path.join(config_dir, "agents"),
                  "kafka_broker_metrics_agent": agent, "kafka_broker_metrics_agent_path": jar,
@@ -158,7 +153,7 @@ def test_the_jmx_exporter_endpoint_needs_tls_and_credentials(broker):
 
 def test_prometheus_scrapes_the_agent_over_tls_with_basic_auth(broker):
     tmp = broker["tmp"]
-    bins = script("prometheus.sh")
+    bins = cached("prometheus.sh")
     port = free_port()
     play = tmp / "monitoring.yml"
     play.write_text(MONITORING_PLAY)
