@@ -38,6 +38,13 @@ sys.exit(subprocess.call([sys.executable, "-m", "pip", "install"] + args))
 PY
 fi
 
+# The MSK modules build on amazon.aws (its module base, retries, doc fragments): ansible-test finds
+# other collections only next to this one, so link the copy of the ansible wheel there.
+aws_src=$("$here/.venv/bin/python" -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')/ansible_collections/amazon
+if [ -d "$aws_src" ] && [ ! -e "$here/ansible_collections/amazon" ]; then
+  ln -s "$aws_src" "$here/ansible_collections/amazon"
+fi
+
 # ansible-test runs on the virtualenv's Python, whatever python3 (3.11 or newer) made it
 py=$("$venv/bin/python" -c 'import sys; print("%d.%d" % sys.version_info[:2])')
 cd "$here/ansible_collections/specweave/kafka"
