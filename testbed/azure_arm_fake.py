@@ -343,6 +343,27 @@ class AzureArmFake(object):
             for _ in range(times):
                 self._faults.append((method, path_part, status, retry_after))
 
+    def settle(self):
+        """Finish every long-running operation still in progress (as Azure would, in time)."""
+        with self._lock:
+            for op in self._operations.values():
+                op["polls"] = 0
+                self._finish(op)
+            for key in list(self._pending_reads):
+                self._pending_reads[key] = 0
+
+    def namespace_state(self, resource_group, name):
+        """What the fake holds for a namespace (None when absent), read without the API."""
+        with self._lock:
+            ns = self.namespaces.get((resource_group.lower(), name.lower()))
+            return copy.deepcopy(ns) if ns is not None else None
+
+    def writes(self, requests):
+        """The requests of ``requests`` that change something (checkNameAvailability and
+        listKeys are POSTs that do not)."""
+        return [r for r in requests if r[0] in ("PUT", "PATCH", "DELETE") or (
+            r[0] == "POST" and not r[1].endswith(("/checkNameAvailability", "/listKeys")))]
+
     # -- HTTP --------------------------------------------------------------------------------
     def _serve(self, handler):
         url = urlsplit(handler.path)
@@ -702,7 +723,9 @@ class AzureArmFake(object):
             hub = dict(name=name)
         merged = dict(old)
         merged.update((k, v) for k, v in props.items() if k != "retentionDescription")
-        if retention:
+        if retention and hub.get("properties") is None:
+            merged["retentionDescription"] = retention  # what a new hub is given, as given
+        elif retention:
             merged["retentionDescription"] = dict(old.get("retentionDescription") or {},
                                                   **retention)
         rd = merged["retentionDescription"]
