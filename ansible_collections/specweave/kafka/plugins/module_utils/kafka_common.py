@@ -18,6 +18,12 @@ import traceback
 
 from ansible.module_utils.basic import env_fallback, missing_required_lib
 from ansible_collections.specweave.kafka.plugins.module_utils import kafka_wire
+from ansible_collections.specweave.kafka.plugins.module_utils.aws_msk_iam import (
+    MSK_SIGNER_IMPORT_ERROR,
+    MSK_SIGNER_REQUIREMENT,
+    MskIamToken,
+    msk_region,
+)
 from ansible_collections.specweave.kafka.plugins.module_utils.http_client import tls_problem
 from ansible_collections.specweave.kafka.plugins.module_utils.runner import (
     Connection,
@@ -104,7 +110,21 @@ class _StaticTokenProvider(_TokenProviderBase):
         return {}
 
 
-def client_config(params):
+class MskIamTokenProvider(_TokenProviderBase):
+    """kafka-python OAUTHBEARER token provider for ``sasl_mechanism: AWS_MSK_IAM``: tokens from
+    AWS's signer (``aws_msk_iam.MskIamToken``), made again before they expire."""
+
+    def __init__(self, region, signer=None):  # pylint: disable=super-init-not-called
+        self.tokens = MskIamToken(region, signer=signer)
+
+    def token(self):
+        return self.tokens.get()[0]
+
+    def extensions(self):
+        return {}
+
+
+def client_config(params, msk_signer=None, environ=None):
     """Translate module parameters into kafka-python client keyword arguments."""
     servers = split_servers(params.get("bootstrap_servers"))
     config = dict(
@@ -123,7 +143,12 @@ def client_config(params):
         config["sasl_mechanism"] = mechanism
         if mechanism == "OAUTHBEARER":
             config["sasl_oauth_token_provider"] = _StaticTokenProvider(params.get("sasl_oauth_token"))
-        elif mechanism != "AWS_MSK_IAM":
+        elif mechanism == "AWS_MSK_IAM":
+            # MSK's IAM authentication is OAUTHBEARER with a token from AWS's signer
+            config["sasl_mechanism"] = "OAUTHBEARER"
+            config["sasl_oauth_token_provider"] = MskIamTokenProvider(
+                msk_region(servers, environ), signer=msk_signer)
+        else:
             config["sasl_plain_username"] = params.get("sasl_username")
             config["sasl_plain_password"] = params.get("sasl_password")
     return config
@@ -371,12 +396,19 @@ class KafkaConnection(Connection):
         if KAFKA_IMPORT_ERROR:
             module.fail_json(msg=missing_required_lib(kafka_wire.REQUIREMENT),
                              exception=KAFKA_IMPORT_ERROR)
+        if self.params.get("sasl_mechanism") == "AWS_MSK_IAM" and MSK_SIGNER_IMPORT_ERROR:
+            module.fail_json(msg=missing_required_lib(MSK_SIGNER_REQUIREMENT),
+                             exception=MSK_SIGNER_IMPORT_ERROR)
         version_problem = kafka_wire.library_version_problem()
         if version_problem:
             module.fail_json(msg=version_problem)
         problems = validate_connection_params(self.params)
         if problems:
             module.fail_json(msg="Invalid connection options: " + "; ".join(problems))
+        if self.params.get("sasl_mechanism") == "AWS_MSK_IAM" and not msk_region(self.servers):
+            module.fail_json(msg="Invalid connection options: sasl_mechanism AWS_MSK_IAM needs the "
+                             "AWS region of the cluster: set AWS_REGION, or use the brokers' MSK "
+                             "names (*.kafka.<region>.amazonaws.com)")
         kafka_logger = logging.getLogger("kafka")
         kafka_logger.addHandler(self.warnings)
         if kafka_logger.level == logging.NOTSET or kafka_logger.level > logging.WARNING:

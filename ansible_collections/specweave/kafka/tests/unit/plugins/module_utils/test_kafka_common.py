@@ -68,7 +68,7 @@ def test_argument_spec_secrets_and_env_fallbacks():
      dict(ssl_certfile="/c.pem", ssl_keyfile="/k.pem", ssl_password="kp",
           ssl_check_hostname=False)),
     (dict(security_protocol="SASL_SSL", sasl_mechanism="AWS_MSK_IAM"),
-     dict(sasl_mechanism="AWS_MSK_IAM")),
+     dict(sasl_mechanism="OAUTHBEARER")),
 ])
 def test_client_config(overrides, expected):
     config = client_config(params(**overrides))
