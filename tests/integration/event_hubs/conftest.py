@@ -9,11 +9,12 @@ import importlib
 
 import pytest
 
-from ansible_collections.specweave.kafka.tests.unit.plugins.modules.conftest import (  # noqa: F401
-    run_main,
-)
+from ansible_collections.specweave.kafka.tests.unit.plugins.modules import conftest as unit
 from testbed.ansible import run_module
 from testbed.azure_arm_fake import AzureArmFake
+
+# main() in this process, exit_json/fail_json caught: the unit tests' fixture
+run_main = unit.run_main
 
 
 

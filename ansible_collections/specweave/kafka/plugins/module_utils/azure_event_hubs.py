@@ -43,14 +43,21 @@ try:
         ResourceNotFoundError,
         ServiceRequestError,
     )
-    from azure.identity import AzureCliCredential, ClientSecretCredential, ManagedIdentityCredential
     from azure.mgmt.eventhub import EventHubManagementClient
-    from azure.mgmt.eventhub.v2024_01_01 import models as eh_models
 except ImportError:
     IMPORT_ERROR = traceback.format_exc()
     AccessToken = ClientAuthenticationError = HttpResponseError = None
     ResourceNotFoundError = ServiceRequestError = None
-    eh_models = None
+
+IDENTITY_IMPORT_ERROR = None
+try:
+    # azure-identity (and msal) only load when a credential of theirs is built: a static token
+    # needs neither, and they cost a second per task
+    import importlib.util
+    if importlib.util.find_spec("azure.identity") is None:
+        IDENTITY_IMPORT_ERROR = "No module named 'azure.identity'"
+except (ImportError, ValueError):
+    IDENTITY_IMPORT_ERROR = traceback.format_exc()
 
 API_VERSION = "2024-01-01"
 AUTH_SOURCES = ["auto", "env", "credential_file", "msi", "cli", "token"]
@@ -179,6 +186,11 @@ def build_credential(found, authority):
     kind = found["kind"]
     if kind == "token":
         return StaticTokenCredential(found["token"])
+    from azure.identity import (  # pylint: disable=import-outside-toplevel
+        AzureCliCredential,
+        ClientSecretCredential,
+        ManagedIdentityCredential,
+    )
     if kind == "msi":
         if found.get("client_id"):
             return ManagedIdentityCredential(client_id=found["client_id"])
@@ -235,9 +247,9 @@ class EventHubsConnection(Connection):
         return azure_event_hubs_argument_spec()
 
     def check(self, module):
-        if IMPORT_ERROR:
+        if IMPORT_ERROR or IDENTITY_IMPORT_ERROR:
             module.fail_json(msg=missing_required_lib("azure-mgmt-eventhub and azure-identity"),
-                             exception=IMPORT_ERROR)
+                             exception=IMPORT_ERROR or IDENTITY_IMPORT_ERROR)
         problems = connection_problems(module.params)
         if problems:
             module.fail_json(msg="Invalid Azure connection options: " + "; ".join(problems))

@@ -1,0 +1,69 @@
+"""The event_hubs role through real Ansible runs of playbooks/event_hubs.yml, the playbook of the
+guide, against the ARM contract fake: check mode changes nothing, the run creates the namespace,
+two hubs with consumer groups and a Listen/Send rule and returns the Kafka settings, the re-run
+changes nothing, and at -vvv no secret (the bearer token, the rule's keys) is printed.
+
+Credentials come from the environment as on AWX (AZURE_SUBSCRIPTION_ID, AZURE_ACCESS_TOKEN).
+"""
+import os
+
+from testbed.ansible import run_playbook
+from testbed.kafka import REPO
+
+PLAYBOOK = os.path.join(REPO, "ansible_collections", "specweave", "kafka", "playbooks",
+                        "event_hubs.yml")
+RG = "kafka-role"
+NS = "guide-ehns"
+
+
+def _run(arm, check=False, verbosity=0):
+    connection = dict(auth_source="token", cloud_environment=arm.base_url, ca_path=arm.cafile,
+                      polling_interval=0.01)
+    extra = dict(event_hubs_resource_group=RG, event_hubs_namespace=NS,
+                 event_hubs_location="westeurope", event_hubs_connection=connection)
+    env = dict(AZURE_SUBSCRIPTION_ID=arm.subscription_id, AZURE_ACCESS_TOKEN=arm.token)
+    return run_playbook(PLAYBOOK, extra, check=check, env=env, verbosity=verbosity)
+
+
+def _settings(run):
+    printed = [r for r in run.task_results() if "Kafka | Print" in r["_task"]]
+    assert printed, run.stdout
+    return printed[0]["msg"]
+
+
+def test_guide_playbook_check_apply_rerun_and_no_secret_at_vvv(arm):
+    check = _run(arm, check=True)
+    assert check.returncode == 0, check.stdout[-3000:]
+    assert check.stats()["changed"] >= 1
+    assert arm.namespace_state(RG, NS) is None
+    assert arm.writes(arm.take_requests()) == []
+    assert _settings(check)["bootstrap_servers"] == "guide-ehns.servicebus.windows.net:9093"
+
+    applied = _run(arm)
+    assert applied.returncode == 0, applied.stdout[-3000:]
+    arm.take_requests()
+    state = arm.namespace_state(RG, NS)
+    assert state["body"]["properties"]["provisioningState"] == "Succeeded"
+    assert state["body"]["properties"]["kafkaEnabled"] is True
+    assert sorted(state["hubs"]) == ["orders", "payments"]
+    assert sorted(state["hubs"]["orders"]["groups"]) == ["$default", "billing", "shipping"]
+    assert state["hubs"]["orders"]["properties"]["partitionCount"] == 6
+    assert state["hubs"]["orders"]["properties"]["retentionDescription"][
+        "retentionTimeInHours"] == 72
+    assert sorted(state["hubs"]["payments"]["groups"]) == ["$default", "ledger"]
+    assert state["rules"]["orders-app"]["rights"] == ["Listen", "Send"]
+    settings = _settings(applied)
+    assert settings == dict(bootstrap_servers="guide-ehns.servicebus.windows.net:9093",
+                            security_protocol="SASL_SSL", sasl_mechanism="PLAIN",
+                            sasl_username="$ConnectionString",
+                            sasl_password="<primary connection string of rule orders-app>")
+
+    again = _run(arm, verbosity=3)
+    assert again.returncode == 0, again.stdout[-3000:]
+    assert again.stats()["changed"] == 0
+    assert arm.writes(arm.take_requests()) == []
+    rule = arm.namespace_state(RG, NS)["rules"]["orders-app"]
+    output = again.stdout + again.stderr
+    assert "guide-ehns.servicebus.windows.net:9093" in output  # the run did print its settings
+    for secret in (arm.token, rule["primary"], rule["secondary"]):
+        assert secret not in output
