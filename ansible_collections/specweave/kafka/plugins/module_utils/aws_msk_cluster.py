@@ -343,21 +343,29 @@ def create_request(desired):
 
 
 def predicted_view(desired):
-    """The view of the cluster a create makes (check mode shows it)."""
-    result = dict(name=desired["name"], arn=None, cluster_type=desired["cluster_type"],
-                  state="CREATING", current_version=None, tags=create_tags(desired),
-                  subnets=list(desired["subnets"]),
-                  security_groups=list(desired.get("security_groups") or []))
-    if desired["cluster_type"] == "serverless":
-        result["client_authentication"] = {"iam": True}
-        return result
-    for key in PROVISIONED_ONLY:
-        if desired.get(key) is not None:
-            result[key] = desired[key]
-    result["number_of_broker_nodes"] = desired["brokers_per_az"] * len(desired["subnets"])
-    if desired.get("client_authentication"):
-        result["client_authentication"] = desired["client_authentication"]
-    return result
+    """The view of the cluster a create makes (check mode shows it): the create request read
+    back as AWS describes a new cluster, AWS's defaults filled in."""
+    call, request = create_request(desired)
+    info = {"ClusterName": desired["name"], "State": "CREATING", "Tags": request.get("Tags", {})}
+    if call == "create_cluster_v2":
+        info.update(ClusterType="SERVERLESS", Serverless=request["Serverless"])
+        return view(info)
+    software = {"KafkaVersion": request["KafkaVersion"]}
+    if request.get("ConfigurationInfo"):
+        software.update(ConfigurationArn=request["ConfigurationInfo"]["Arn"],
+                        ConfigurationRevision=request["ConfigurationInfo"]["Revision"])
+    info.update(ClusterType="PROVISIONED", Provisioned={
+        "BrokerNodeGroupInfo": request["BrokerNodeGroupInfo"],
+        "NumberOfBrokerNodes": request["NumberOfBrokerNodes"],
+        "CurrentBrokerSoftwareInfo": software,
+        # without client authentication, MSK lets clients in unauthenticated
+        "ClientAuthentication": request.get("ClientAuthentication")
+        or {"Unauthenticated": {"Enabled": True}},
+        "EncryptionInfo": request.get("EncryptionInfo") or {},
+        "EnhancedMonitoring": request.get("EnhancedMonitoring") or "DEFAULT",
+        "OpenMonitoring": request.get("OpenMonitoring") or {},
+        "LoggingInfo": request.get("LoggingInfo") or {}})
+    return view(info)
 
 
 # --------------------------------------------------------------------------------------------

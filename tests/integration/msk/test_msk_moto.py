@@ -1,0 +1,116 @@
+"""The MSK modules through Ansible against a moto server: what moto emulates (create, describe,
+list, delete, tags; Secrets Manager and KMS), read back with boto3 independently of the modules.
+moto keeps clusters CREATING, so these runs use wait: false; waits, updates and bootstrap
+servers are proven on botocore's Stubber in the unit tests."""
+import json
+
+from testbed.ansible import run_playbook
+
+SUBNETS = ["subnet-0a1", "subnet-0b2"]
+PROVISIONED = dict(name="orders", kafka_version="3.6.0", broker_instance_type="kafka.m7g.large",
+                   brokers_per_az=1, subnets=SUBNETS, ebs_volume_size=100,
+                   client_authentication=dict(scram=True, iam=True),
+                   encryption_in_transit=dict(client_broker="TLS"),
+                   deletion_protection=True, tags={"team": "payments"}, wait=False)
+
+
+def clusters(aws):
+    return {c["ClusterName"]: c for c in aws.client("kafka").list_clusters_v2()["ClusterInfoList"]}
+
+
+def write(tmp_path, tasks):
+    path = tmp_path / "play.yml"
+    path.write_text(json.dumps([{"name": "msk", "hosts": "localhost", "gather_facts": False,
+                                 "tasks": tasks}]))
+    return str(path)
+
+
+def test_provisioned_lifecycle(aws, msk, tmp_path):
+    predicted = msk("msk_cluster", PROVISIONED, check=True)
+    assert predicted["changed"] and predicted["operations"] == [
+        {"call": "create_cluster", "changes": {"state": ["absent", "present"]}}]
+    assert clusters(aws) == {}, "check mode created a cluster"
+
+    created = msk("msk_cluster", PROVISIONED)
+    assert created["changed"] and created["state_history"] == ["CREATING"]
+    info = clusters(aws)["orders"]
+    prov = info["Provisioned"]
+    assert prov["NumberOfBrokerNodes"] == 2
+    assert prov["BrokerNodeGroupInfo"]["StorageInfo"]["EbsStorageInfo"]["VolumeSize"] == 100
+    assert prov["ClientAuthentication"]["Sasl"] == {"Scram": {"Enabled": True},
+                                                    "Iam": {"Enabled": True}}
+    assert info["Tags"] == {"team": "payments", "specweave.kafka/deletion-protection": "true"}
+    for key in ("name", "cluster_type", "kafka_version", "brokers_per_az", "subnets",
+                "client_authentication", "tags"):
+        assert created["cluster"][key] == predicted["cluster"][key], key
+
+    assert created["arn"] == info["ClusterArn"]
+    cluster = dict(PROVISIONED)
+    tasks = [
+        {"name": "re-run", "specweave.kafka.msk_cluster": cluster, "register": "rerun"},
+        {"name": "smaller volume", "specweave.kafka.msk_cluster": dict(cluster, ebs_volume_size=50),
+         "register": "smaller", "failed_when": False},
+        {"name": "protected", "specweave.kafka.msk_cluster": {"name": "orders", "state": "absent",
+                                                              "wait": False},
+         "register": "protected", "failed_when": False},
+        {"name": "tags, protection off", "specweave.kafka.msk_cluster": dict(
+            cluster, tags={"team": "ledger"}, deletion_protection=False), "register": "tagged"},
+        {"name": "absent", "specweave.kafka.msk_cluster": {"name": "orders", "state": "absent",
+                                                           "wait": False},
+         "register": "absent"},
+    ]
+    run = run_playbook(write(tmp_path, tasks), env=aws.env())
+    results = dict((r["_task"], r) for r in run.task_results())
+    assert results["re-run"]["changed"] is False and results["re-run"]["operations"] == []
+    assert results["smaller volume"]["msg"].startswith(
+        "The MSK cluster orders cannot be changed as asked; nothing was changed: "
+        "ebs_volume_size cannot decrease (100 -> 50 GiB)")
+    assert "has deletion protection on (tag specweave.kafka/deletion-protection=true); " \
+        "nothing was deleted" in results["protected"]["msg"]
+    tagged = results["tags, protection off"]
+    assert tagged["changed"] and tagged["operations"] == [{
+        "call": "tag_resource/untag_resource", "changes": {"tags": [
+            {"team": "payments", "specweave.kafka/deletion-protection": "true"},
+            {"team": "ledger"}]}}]
+    assert tagged["cluster"]["tags"] == {"team": "ledger"}
+    assert results["absent"]["changed"]
+    assert clusters(aws) == {}
+
+
+def test_serverless_and_scram_secret_checks(aws, msk, tmp_path):
+    key = aws.client("kms").create_key()["KeyMetadata"]["Arn"]
+    secrets = aws.client("secretsmanager")
+    secrets.create_secret(Name="AmazonMSK_app", KmsKeyId=key,
+                          SecretString=json.dumps({"username": "app", "password": "s3cret"}))
+    secrets.create_secret(Name="AmazonMSK_default_key",
+                          SecretString=json.dumps({"username": "x", "password": "y"}))
+    serverless = dict(name="events", cluster_type="serverless", subnets=SUBNETS, wait=False)
+    tasks = [
+        {"name": "check", "specweave.kafka.msk_cluster": serverless, "check_mode": True,
+         "register": "check"},
+        {"name": "create", "specweave.kafka.msk_cluster": serverless, "register": "create"},
+        {"name": "to provisioned", "specweave.kafka.msk_cluster": dict(
+            serverless, cluster_type="provisioned", kafka_version="3.6.0",
+            broker_instance_type="kafka.m7g.large", brokers_per_az=1),
+         "register": "convert", "failed_when": False},
+        {"name": "default key", "specweave.kafka.msk_scram_secrets": {
+            "cluster": "events", "secrets": ["AmazonMSK_default_key"]},
+         "register": "default_key", "failed_when": False},
+        {"name": "info", "specweave.kafka.msk_cluster_info": {"cluster_type": "serverless"},
+         "register": "info"},
+    ]
+    run = run_playbook(write(tmp_path, tasks), env=aws.env())
+    results = dict((r["_task"], r) for r in run.task_results())
+    assert results["check"]["changed"] and results["check"]["operations"][0]["call"] == \
+        "create_cluster_v2"
+    assert results["create"]["changed"]
+    info = clusters(aws)["events"]
+    assert info["ClusterType"] == "SERVERLESS"
+    assert info["Serverless"]["VpcConfigs"] == [{"SubnetIds": SUBNETS}]
+    assert info["Serverless"]["ClientAuthentication"] == {"Sasl": {"Iam": {"Enabled": True}}}
+    assert "is serverless and cannot become provisioned in place" in results["to provisioned"]["msg"]
+    assert "encrypted with Secrets Manager's default key" in results["default key"]["msg"]
+    (listed,) = results["info"]["clusters"]
+    assert listed["name"] == "events" and listed["client_authentication"] == {"iam": True}
+    assert listed["subnets"] == SUBNETS and listed["state"] == "CREATING"
+    assert list(clusters(aws)) == ["events"]
