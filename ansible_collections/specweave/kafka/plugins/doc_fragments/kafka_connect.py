@@ -13,7 +13,7 @@ options:
   url:
     description:
       - Base URL of a Kafka Connect worker's REST API, for example V(http://connect-1:8083).
-        Any worker of the group will do: it forwards writes to the group's leader.
+        Any worker of the group will do, it forwards writes to the leader of the group.
       - If not set, the environment variable E(KAFKA_CONNECT_URL) is used.
     type: str
     required: true

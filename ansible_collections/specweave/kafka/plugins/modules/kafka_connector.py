@@ -61,7 +61,7 @@ options:
     default: false
   reset_offsets:
     description:
-      - Delete the connector's offsets (Kafka 3.6 or later): the connector is stopped first,
+      - Delete the connector's offsets (Kafka 3.6 or later). The connector is stopped first,
         then its offsets are reset, then it is brought to O(state). Nothing is done when it has
         no offsets.
     type: bool
