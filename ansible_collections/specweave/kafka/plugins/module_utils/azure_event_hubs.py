@@ -46,8 +46,10 @@ try:
     from azure.mgmt.eventhub import EventHubManagementClient
 except ImportError:
     IMPORT_ERROR = traceback.format_exc()
-    AccessToken = ClientAuthenticationError = HttpResponseError = None
-    ResourceNotFoundError = ServiceRequestError = None
+    AccessToken = ClientAuthenticationError = HttpResponseError = ServiceRequestError = None
+
+    class ResourceNotFoundError(Exception):
+        """Stands in for the SDK's (never raised without it)."""
 
 IDENTITY_IMPORT_ERROR = None
 try:
@@ -58,6 +60,9 @@ try:
         IDENTITY_IMPORT_ERROR = "No module named 'azure.identity'"
 except (ImportError, ValueError):
     IDENTITY_IMPORT_ERROR = traceback.format_exc()
+
+# ``except NOT_FOUND``: Azure answered 404
+NOT_FOUND = ResourceNotFoundError
 
 API_VERSION = "2024-01-01"
 AUTH_SOURCES = ["auto", "env", "credential_file", "msi", "cli", "token"]

@@ -12,7 +12,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 from ansible_collections.specweave.kafka.plugins.module_utils.azure_event_hubs import (
-    ResourceNotFoundError,
+    NOT_FOUND,
     resolve_credentials,
 )
 from ansible_collections.specweave.kafka.plugins.module_utils.azure_event_hubs_plan import (
@@ -50,7 +50,7 @@ def _get(call, *args):
     """``call(*args).as_dict()``, or None when Azure answers 404."""
     try:
         return call(*args).as_dict()
-    except ResourceNotFoundError:
+    except NOT_FOUND:
         return None
 
 
@@ -277,7 +277,7 @@ class HubResource(Resource):
                                                                 body)
                     else:
                         client.consumer_groups.delete(rg, ns, act["hub"], act["group"])
-                except ResourceNotFoundError as exc:
+                except NOT_FOUND as exc:
                     failures.add(line, "not found (%s)" % exc.reason)
         plan.diff["after"] = plan.result["hubs"]
 
@@ -329,10 +329,7 @@ class RuleResource(Resource):
         get = self._ops(ctx)[0]
         scope = "event hub %s" % params["event_hub"] if params["event_hub"] else "namespace"
         with ctx.step("Read authorization rule %s of the %s" % (params["name"], scope)):
-            try:
-                raw = _get(get, params["name"])
-            except ResourceNotFoundError:
-                raw = None
+            raw = _get(get, params["name"])
         if raw is None and params["event_hub"] and params["state"] == "present":
             with ctx.step("Read event hub %s" % params["event_hub"]):
                 if _get(ctx.client.event_hubs.get, params["resource_group"], params["namespace"],

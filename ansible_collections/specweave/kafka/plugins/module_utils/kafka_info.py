@@ -15,9 +15,11 @@ __metaclass__ = type
 import re
 import time
 
+from ansible_collections.specweave.kafka.plugins.module_utils import azure_event_hubs_kafka as event_hubs
 from ansible_collections.specweave.kafka.plugins.module_utils.kafka_common import (
     describe_error,
     kafka_errors,
+    split_servers,
 )
 from ansible_collections.specweave.kafka.plugins.module_utils.runner import (
     InvalidInput,
@@ -610,8 +612,18 @@ class InfoResource(Resource):
 
     def desired(self, ctx):
         problems = validate_params(ctx.params)
+        on_event_hubs = event_hubs.is_event_hubs(split_servers(ctx.params.get("bootstrap_servers")))
+        if on_event_hubs:
+            problems.extend(event_hubs.info_problems(ctx.params))
         if problems:
             raise InvalidInput("Invalid options: " + "; ".join(problems))
+        if on_event_hubs:
+            wanted = resolve_gather(ctx.params.get("gather"))
+            if "quorum" in wanted:
+                # the default gather asks for it: leave it out, and say why
+                wanted.discard("quorum")
+                ctx.warn("quorum not gathered: Azure Event Hubs has no KRaft controller quorum")
+            return dict(ctx.params, gather=sorted(wanted), _event_hubs=True)
         return ctx.params
 
     def read(self, ctx, desired):
@@ -619,10 +631,15 @@ class InfoResource(Resource):
         if kafka_errors is not None:
             not_available = (kafka_errors.UnsupportedVersionError,
                              kafka_errors.AuthorizationError)
-        if not desired.get("wait"):
-            return collect(ctx, desired, admin_errors=not_available)
-        return wait_until_healthy(ctx, desired, lambda: collect(
-            ctx, desired, admin_errors=not_available))
+        try:
+            if not desired.get("wait"):
+                return collect(ctx, desired, admin_errors=not_available)
+            return wait_until_healthy(ctx, desired, lambda: collect(
+                ctx, desired, admin_errors=not_available))
+        except ModuleFailure as exc:
+            if desired.get("_event_hubs"):
+                exc.msg = "%s. %s" % (exc.msg.rstrip("."), event_hubs.SUPPORTED)
+            raise
 
     def plan(self, ctx, desired, current):
         return Plan(False, result=current)

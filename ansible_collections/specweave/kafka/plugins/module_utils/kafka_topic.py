@@ -18,7 +18,9 @@ __metaclass__ = type
 
 import re
 
+from ansible_collections.specweave.kafka.plugins.module_utils import azure_event_hubs_kafka as event_hubs
 from ansible_collections.specweave.kafka.plugins.module_utils.batch_options import check_items
+from ansible_collections.specweave.kafka.plugins.module_utils.kafka_common import split_servers
 from ansible_collections.specweave.kafka.plugins.module_utils.kafka_topic_admin import (
     apply_ongoing,
     apply_plan,
@@ -532,6 +534,8 @@ class TopicResource(Resource):
 
     service = "Kafka"
     noun = "topic change"
+    #: Set by ``desired``: the bootstrap servers are an Azure Event Hubs endpoint.
+    event_hubs = False
 
     def desired(self, ctx):
         params = ctx.params
@@ -549,6 +553,12 @@ class TopicResource(Resource):
             desired = []
         problems.extend(validate_batch(desired))
         problems.extend(unknown_config_problems(desired, TOPIC_CONFIG_TYPES))
+        self.event_hubs = _on_event_hubs(ctx)
+        if self.event_hubs:
+            limits, warnings = event_hubs.topic_problems(desired, params)
+            problems.extend(limits)
+            for warning in warnings:
+                ctx.warn(warning)
         if problems:
             raise InvalidInput("Invalid topic specification, nothing was changed: "
                                + "; ".join(problems), problems=problems)
@@ -566,7 +576,7 @@ class TopicResource(Resource):
         config_keys = dict((t["name"], list(t["config"])) for t in desired
                            if t["state"] == "present")
         need_brokers = any(t["replication_factor"] for t in desired if t["state"] == "present")
-        with ctx.step("reading the current topics"):
+        with ctx.step("reading the current topics"), _event_hubs_guard(ctx, "reading topics"):
             current, configs, brokers = read_current(
                 ctx.client, names + undeclared, config_keys, need_brokers,
                 all_configs=params["reset_undeclared_config"])
@@ -592,6 +602,10 @@ class TopicResource(Resource):
         except TopicValidationError as exc:
             raise ModuleFailure("Topic changes refused, nothing was changed: "
                                 + "; ".join(exc.problems), problems=exc.problems)
+        limits = event_hubs.plan_problems(topics) if _on_event_hubs(ctx) else []
+        if limits:
+            raise ModuleFailure("Topic changes refused, nothing was changed: " + "; ".join(limits),
+                                problems=limits)
         plan = Plan(not plan_is_empty(topics), summarise(topics),
                     diff=diff_of(topics) if ctx.diff_mode else None,
                     data=dict(topics=topics, moving=current["moving"]))
@@ -607,7 +621,8 @@ class TopicResource(Resource):
 
     def verify(self, ctx, plan, failures):
         if ctx.params["broker_dry_run"]:
-            with ctx.step("validating the changes with the broker"):
+            with ctx.step("validating the changes with the broker"), \
+                    _event_hubs_guard(ctx, "the dry run of the topic changes"):
                 # Config values are type/enum checked locally and IncrementalAlterConfigs
                 # answers per topic; the broker's dry run of config changes is only needed in
                 # check mode.
@@ -640,7 +655,7 @@ class TopicResource(Resource):
     def apply(self, ctx, plan, failures):
         warnings = []
         topics = plan.data["topics"]
-        with ctx.step("applying topic changes"):
+        with ctx.step("applying topic changes"), _event_hubs_guard(ctx, "the topic changes"):
             outcomes, report = apply_plan(ctx.client, topics, ctx.params["request_timeout_ms"],
                                           reassignment_timeout=ctx.params["reassignment_timeout"],
                                           warnings=warnings)
@@ -654,6 +669,20 @@ class TopicResource(Resource):
 
     def failure_message(self, plan, failures, applied):
         done = plan.result["created"] + plan.result["updated"] + plan.result["deleted"]
-        return "%d topic(s) failed: %s. Applied: %s" % (
+        message = "%d topic(s) failed: %s. Applied: %s" % (
             len(failures), "; ".join("%s (%s)" % item for item in failures.items),
             ", ".join(done) if done else "none")
+        if self.event_hubs:
+            message += (". On Azure Event Hubs, only Premium and Dedicated namespaces add "
+                        "partitions, and topic configs apply only at creation; "
+                        + event_hubs.GUIDE)
+        return message
+
+
+def _on_event_hubs(ctx):
+    return event_hubs.is_event_hubs(split_servers(ctx.params.get("bootstrap_servers")))
+
+
+def _event_hubs_guard(ctx, action):
+    """Protocol errors of a request Event Hubs does not support, as a message naming it."""
+    return event_hubs.guard(_on_event_hubs(ctx), action, ModuleFailure)

@@ -132,10 +132,30 @@ keys:
       description: Connection string of the secondary key.
       type: str
 kafka:
-  description: Kafka client settings of the namespace; with O(return_connection_strings), also
-    C(sasl_password).
+  description: Kafka client settings of the namespace.
   returned: when present
   type: dict
+  contains:
+    bootstrap_servers:
+      description: The namespace's Kafka endpoint.
+      type: str
+      sample: orders-prod-ehns.servicebus.windows.net:9093
+    security_protocol:
+      description: Always C(SASL_SSL).
+      type: str
+    sasl_mechanism:
+      description: C(PLAIN), for a connection string.
+      type: str
+    sasl_username:
+      description: Always C($ConnectionString).
+      type: str
+    sasl_password:
+      description: The primary connection string of the rule (a secret).
+      type: str
+      returned: with O(return_connection_strings)
+    oauthbearer:
+      description: The settings for Entra ID (C(OAUTHBEARER)) instead, with the token scope.
+      type: dict
 changes:
   description: Changed fields as C(field -> [before, after]).
   returned: always
