@@ -1,28 +1,32 @@
-"""The event_hubs role through real Ansible runs of playbooks/event_hubs.yml, the playbook of the
-guide, against the ARM contract fake: check mode changes nothing, the run creates the namespace,
-two hubs with consumer groups and a Listen/Send rule and returns the Kafka settings, the re-run
-changes nothing, and at -vvv no secret (the bearer token, the rule's keys) is printed.
+"""The Event Hubs guide's playbook (docs/docsite/rst/event_hubs.rst, the same play as
+playbooks/event_hubs.yml) through real Ansible runs against the ARM contract fake: check mode
+changes nothing, the run creates the namespace, two hubs with consumer groups and a Listen/Send
+rule and returns the Kafka settings, the re-run changes nothing, and at -vvv no secret (the
+bearer token, the rule's keys) is printed.
 
+Registered in RUNS for tests/integration/docs/test_guide_examples.py::test_every_example_is_proven.
 Credentials come from the environment as on AWX (AZURE_SUBSCRIPTION_ID, AZURE_ACCESS_TOKEN).
 """
 import os
 
-from testbed.ansible import run_playbook
-from testbed.kafka import REPO
+from testbed import guides
 
-PLAYBOOK = os.path.join(REPO, "ansible_collections", "specweave", "kafka", "playbooks",
-                        "event_hubs.yml")
+RUNS = {
+    ("event_hubs.rst", 0): "test_guide_playbook_check_apply_rerun_and_no_secret_at_vvv",
+}
+PLAYBOOK = os.path.join(guides.COLLECTION, "playbooks", "event_hubs.yml")
 RG = "kafka-role"
 NS = "guide-ehns"
+NAME = "event_hubs.rst example 0"
 
 
-def _run(arm, check=False, verbosity=0):
+def _run(arm, path, check=False, verbosity=0):
     connection = dict(auth_source="token", cloud_environment=arm.base_url, ca_path=arm.cafile,
                       polling_interval=0.01)
     extra = dict(event_hubs_resource_group=RG, event_hubs_namespace=NS,
-                 event_hubs_location="westeurope", event_hubs_connection=connection)
+                 event_hubs_connection=connection)
     env = dict(AZURE_SUBSCRIPTION_ID=arm.subscription_id, AZURE_ACCESS_TOKEN=arm.token)
-    return run_playbook(PLAYBOOK, extra, check=check, env=env, verbosity=verbosity)
+    return guides.run(path, extra, env=env, check=check, verbosity=verbosity)
 
 
 def _settings(run):
@@ -31,15 +35,20 @@ def _settings(run):
     return printed[0]["msg"]
 
 
-def test_guide_playbook_check_apply_rerun_and_no_secret_at_vvv(arm):
-    check = _run(arm, check=True)
+def test_guide_playbook_check_apply_rerun_and_no_secret_at_vvv(arm, tmp_path):
+    block = guides.example("event_hubs.rst", 0)
+    with open(PLAYBOOK, encoding="utf-8") as handle:
+        assert guides.find_excerpt(block, handle.read()), "the guide's play is not the playbook's"
+    path = guides.write_playbook(str(tmp_path / "event_hubs.yml"),
+                                 guides.plays(block, block.text, NAME))
+    check = _run(arm, path, check=True)
     assert check.returncode == 0, check.stdout[-3000:]
     assert check.stats()["changed"] >= 1
     assert arm.namespace_state(RG, NS) is None
     assert arm.writes(arm.take_requests()) == []
     assert _settings(check)["bootstrap_servers"] == "guide-ehns.servicebus.windows.net:9093"
 
-    applied = _run(arm)
+    applied = _run(arm, path)
     assert applied.returncode == 0, applied.stdout[-3000:]
     arm.take_requests()
     state = arm.namespace_state(RG, NS)
@@ -58,7 +67,7 @@ def test_guide_playbook_check_apply_rerun_and_no_secret_at_vvv(arm):
                             sasl_username="$ConnectionString",
                             sasl_password="<primary connection string of rule orders-app>")
 
-    again = _run(arm, verbosity=3)
+    again = _run(arm, path, verbosity=3)
     assert again.returncode == 0, again.stdout[-3000:]
     assert again.stats()["changed"] == 0
     assert arm.writes(arm.take_requests()) == []

@@ -75,8 +75,8 @@ def topic_problems(desired, params):
         if ignored:
             problems.append(
                 "%s: Azure Event Hubs ignores the topic config(s) %s (its Kafka API applies only "
-                "%s when a topic is created)" % (name, ", ".join(ignored),
-                                                  " and ".join(TOPIC_CONFIGS)))
+                "%s when a topic is created)"
+                % (name, ", ".join(ignored), " and ".join(TOPIC_CONFIGS)))
         retention = config.get("retention.ms")
         if retention is not None:
             try:
@@ -132,8 +132,8 @@ def explain(exc, action):
     name = type(exc).__name__
     if name not in UNSUPPORTED_ERRORS:
         return None
-    return "Azure Event Hubs refused %s (%s: %s). %s" % (action or "the request", name, exc,
-                                                        SUPPORTED)
+    return "Azure Event Hubs refused %s (%s: %s). %s" % (
+        action or "the request", name, exc, SUPPORTED)
 
 
 @contextlib.contextmanager

@@ -97,7 +97,7 @@ def test_exclusive_mode_scope():
     desired = hubs(dict(name="app-a"))
     current = {"app-a": view("app-a"), "app-b": view("app-b"), "other": view("other")}
     actions = p.plan_hubs(desired, current, STANDARD, delete_undeclared=True,
-                             scope=dict(prefix="app-"))[0]
+                          scope=dict(prefix="app-"))[0]
     assert [p.action_line(a) for a in actions] == ["delete app-b"]
     actions = p.plan_hubs(desired, current, STANDARD, delete_undeclared=True)[0]
     assert [p.action_line(a) for a in actions] == ["delete app-b", "delete other"]
@@ -128,7 +128,7 @@ def test_dedicated_cluster_has_its_own_limits():
     namespace = dict(STANDARD, cluster_id="/subscriptions/x/clusters/c")
     assert p.tier(namespace) == "Dedicated"
     refusals = p.plan_hubs(hubs(dict(name="orders", partitions=500)),
-                              {"orders": view("orders")}, namespace)[1]
+                           {"orders": view("orders")}, namespace)[1]
     assert refusals == []
 
 
