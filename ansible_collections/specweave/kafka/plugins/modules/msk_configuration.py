@@ -40,8 +40,8 @@ options:
     elements: str
   server_properties:
     description:
-      - The broker properties, for example C({auto.create.topics.enable: false,
-        default.replication.factor: 3}). Required with O(state=present).
+      - The broker properties as a dict, for example C(auto.create.topics.enable) set to
+        V(false). Required with O(state=present).
     type: dict
   state:
     description:

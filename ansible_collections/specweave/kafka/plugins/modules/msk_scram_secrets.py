@@ -18,8 +18,8 @@ description:
   - MSK takes secrets whose name starts with C(AmazonMSK_) and that are encrypted with a
     customer managed KMS key. The prefix is checked before any call, the key on the secrets as
     Secrets Manager describes them, before anything is associated.
-  - Each secret holds C({"username": ..., "password": ...}); create it with
-    M(amazon.aws.secretsmanager_secret) and its C(kms_key_id).
+  - Each secret holds a JSON object with C(username) and C(password); create it with
+    M(community.aws.secretsmanager_secret) and its C(kms_key_id).
   - Secrets MSK refuses are listed in the failure message with MSK's reason; the others are
     associated.
 options:
@@ -60,7 +60,7 @@ attributes:
     description: Returns the associated secret ARNs before and after.
 seealso:
   - module: specweave.kafka.msk_cluster
-  - module: amazon.aws.secretsmanager_secret
+  - module: community.aws.secretsmanager_secret
 author:
   - specweave.kafka developers (@specweave)
 """
