@@ -114,3 +114,34 @@ def test_serverless_and_scram_secret_checks(aws, msk, tmp_path):
     assert listed["name"] == "events" and listed["client_authentication"] == {"iam": True}
     assert listed["subnets"] == SUBNETS and listed["state"] == "CREATING"
     assert list(clusters(aws)) == ["events"]
+
+
+def test_role_check_then_create_then_unchanged(aws, tmp_path):
+    """Role msk on moto (no configuration or SCRAM users: moto has neither): check mode predicts
+    the create and creates nothing, the real run creates, the re-run changes nothing."""
+    role_vars = {"msk_cluster_name": "ledger", "msk_subnets": SUBNETS, "msk_wait": False,
+                 "msk_client_authentication": {"iam": True},
+                 "msk_tags": {"team": "ledger"}, "msk_deletion_protection": False}
+    plays = [{"name": name, "hosts": "localhost", "gather_facts": False, "check_mode": check,
+              "roles": [{"role": "specweave.kafka.msk", "vars": role_vars}]}
+             for name, check in (("check", True), ("apply", False), ("again", False))]
+    path = tmp_path / "role.yml"
+    path.write_text(json.dumps(plays))
+    run = run_playbook(str(path), env=aws.env())
+    assert run.returncode == 0, run.stdout[-3000:]
+
+    def cluster_task(play):
+        (task,) = [t for t in run.task_results(play=play)
+                   if t["_task"].endswith(": Cluster ledger")]
+        return task
+
+    check, apply, again = (cluster_task(play) for play in ("check", "apply", "again"))
+    assert check["changed"] and check["operations"] == apply["operations"] == [
+        {"call": "create_cluster", "changes": {"state": ["absent", "present"]}}]
+    assert apply["changed"] and again["changed"] is False and again["operations"] == []
+    assert all(not t.get("changed") for t in run.task_results(play="again"))
+    info = clusters(aws)["ledger"]
+    assert info["Provisioned"]["BrokerNodeGroupInfo"]["InstanceType"] == "kafka.m7g.large"
+    assert info["Provisioned"]["EncryptionInfo"] == {"EncryptionInTransit": {
+        "ClientBroker": "TLS"}}
+    assert info["Tags"] == {"team": "ledger"}
