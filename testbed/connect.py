@@ -227,3 +227,32 @@ class ConnectWorker(object):
 
     def __exit__(self, *exc):
         self.close()
+
+
+def connect_archive(version=CONNECT_VERSION, scala="2.13"):
+    """An archive laid out like Apache Kafka's (``kafka_<scala>-<version>/libs/``) with the
+    Connect worker of ``connect_libs`` but without ``connect-file``, for the kafka_connect role
+    (which installs the FileStream connector as a plugin from ``connect_file_jar``). Built once
+    beside the libs/ folder; returns its path."""
+    import tarfile
+    libs = connect_libs(version)
+    path = os.path.join(os.path.dirname(libs), "kafka_%s-%s-connect.tgz" % (scala, version))
+    if os.path.exists(path):
+        return path
+    tmp = path + ".%d.tmp" % os.getpid()
+    with tarfile.open(tmp, "w:gz", compresslevel=1) as archive:
+        for jar in sorted(os.listdir(libs)):
+            if jar.startswith("connect-file-"):
+                continue
+            archive.add(os.path.join(libs, jar),
+                        arcname="kafka_%s-%s/libs/%s" % (scala, version, jar))
+    os.replace(tmp, path)
+    return path
+
+
+def connect_file_jar(version=CONNECT_VERSION):
+    """The FileStream connectors' jar (a plugin for the role) and its SHA-256."""
+    import hashlib
+    jar = os.path.join(connect_libs(version), "connect-file-%s.jar" % version)
+    with open(jar, "rb") as handle:
+        return jar, hashlib.sha256(handle.read()).hexdigest()
