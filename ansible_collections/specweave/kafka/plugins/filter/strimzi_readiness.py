@@ -52,12 +52,13 @@ _value:
       type: list
       elements: str
     progress:
-      description: Resources still in progress, each with C(kind), C(name), C(reason), C(message).
+      description: Resources still in progress, each with C(kind), C(name), C(reason), C(message) and
+        C(text) (C(name (reason: message))).
       type: list
       elements: dict
     failed:
-      description: Resources the operator failed on, each with C(kind), C(name), C(reason) and the
-        operator's C(message).
+      description: Resources the operator failed on, each with C(kind), C(name), C(reason), the
+        operator's C(message) and C(text) (C(name (reason: message))).
       type: list
       elements: dict
 """

@@ -35,6 +35,12 @@ options:
         C(tls_users), C(acls), C(quotas).
     type: dict
     required: true
+  secrets:
+    description:
+      - Include the users' password C(Secret) objects. The role renders once without them (a
+        result it can show) and takes the Secrets from a second, C(no_log) rendering.
+    type: bool
+    default: true
 """
 
 EXAMPLES = r"""
@@ -71,7 +77,8 @@ _value:
       type: list
       elements: dict
     users:
-      description: For each user a C(KafkaUser), preceded by its password C(Secret) for SCRAM users.
+      description: For each user a C(KafkaUser), preceded by its password C(Secret) for SCRAM users
+        (unless O(secrets=false)).
       type: list
       elements: dict
     absent_topics:
@@ -89,12 +96,12 @@ from ansible.errors import AnsibleFilterError
 from ansible_collections.specweave.kafka.plugins.module_utils.strimzi import StrimziError, render
 
 
-def strimzi_resources(settings):
+def strimzi_resources(settings, secrets=True):
     if not isinstance(settings, dict):
         raise AnsibleFilterError("strimzi_resources: expects a dictionary of settings, got %r"
                                  % type(settings).__name__)
     try:
-        return render(settings)
+        return render(settings, secrets=bool(secrets))
     except StrimziError as exc:
         raise AnsibleFilterError("strimzi_resources: %s" % exc)
 

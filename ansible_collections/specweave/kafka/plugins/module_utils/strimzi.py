@@ -380,8 +380,9 @@ def _listener_auth_types(settings):
                for listener in settings.get("listeners") or [])
 
 
-def render_users(settings, problems):
-    """(KafkaUser and Secret objects, names of the KafkaUsers to delete)."""
+def render_users(settings, problems, secrets=True):
+    """(KafkaUser and Secret objects, names of the KafkaUsers to delete); without ``secrets`` the
+    password Secrets are left out (so that the rest can be shown)."""
     api_version, namespace = settings["api_version"], settings["namespace"]
     labels, cluster = settings.get("labels"), settings["name"]
     users = {}  # name -> dict(kind=scram|tls, password, acls=[], quotas={})
@@ -498,9 +499,10 @@ def render_users(settings, problems):
         spec = {}
         if user["kind"] == "scram":
             secret = user_password_secret(name)
-            resources.append(dict(apiVersion="v1", kind="Secret", type="Opaque",
-                                  metadata=_metadata(secret, namespace, labels, cluster),
-                                  stringData={PASSWORD_KEY: user["password"]}))
+            if secrets:
+                resources.append(dict(apiVersion="v1", kind="Secret", type="Opaque",
+                                      metadata=_metadata(secret, namespace, labels, cluster),
+                                      stringData={PASSWORD_KEY: user["password"]}))
             spec["authentication"] = dict(type="scram-sha-512", password=dict(valueFrom=dict(
                 secretKeyRef=dict(name=secret, key=PASSWORD_KEY))))
         else:
@@ -530,7 +532,7 @@ def _acl_owner(principal, users):
 # Everything at once
 # ---------------------------------------------------------------------------------------------
 
-def render(settings):
+def render(settings, secrets=True):
     """All resources for ``settings``; raise StrimziError listing every problem.
 
     ``settings``: name, namespace, api_version, platform, labels, node_pools, listeners,
@@ -539,7 +541,8 @@ def render(settings):
     acls, quotas.
 
     Returns dict(cluster=[...], topics=[...], users=[...] (Secrets and KafkaUsers),
-    absent_topics=[names], absent_users=[names]).
+    absent_topics=[names], absent_users=[names]). Without ``secrets`` the users' password
+    Secrets are left out.
     """
     problems = []
     api_version = settings.get("api_version")
@@ -555,7 +558,7 @@ def render(settings):
     _check_listeners(settings, problems)
     _check_version_fields(settings, problems)
     topics, absent_topics = render_topics(settings, broker_replicas(settings), problems)
-    users, absent_users = render_users(settings, problems)
+    users, absent_users = render_users(settings, problems, secrets)
     if problems:
         raise StrimziError(problems)
     return dict(cluster=render_cluster(settings), topics=topics, users=users,
@@ -577,7 +580,7 @@ def readiness(resources):
     ``metadata.generation`` and it has ``Ready=True``; failed when the operator reports
     ``Ready=False`` or ``NotReady=True`` with a reason other than creating/updating; else in
     progress. Returns dict(done, ready, progress, failed) where the last two list
-    ``{kind, name, reason, message}``.
+    ``{kind, name, reason, message, text}`` (text: ``name (reason: message)``).
     """
     out = dict(ready=[], progress=[], failed=[])
     for item in resources or []:
@@ -603,6 +606,8 @@ def readiness(resources):
                 entry["message"] = ("waiting for the operator" if not current
                                     else "no Ready condition yet")
             out["progress"].append(entry)
+    for entry in out["failed"] + out["progress"]:
+        entry["text"] = "%s (%s: %s)" % (entry["name"], entry["reason"] or "pending", entry["message"])
     out["done"] = not out["progress"]
     return out
 
@@ -616,7 +621,9 @@ def operator_manifests(documents, namespace, watch_namespaces=None):
     ``watch_namespaces`` (its own namespace when empty, ``["*"]`` for all).
 
     The role bindings' subjects move to ``namespace``; the Deployment's STRIMZI_NAMESPACE is set
-    to the watched namespaces. Namespaced objects without a namespace get ``namespace``.
+    to the watched namespaces. Namespaced objects get ``namespace``; each RoleBinding is repeated
+    in every watched namespace (a ClusterRoleBinding of the same name for ``["*"]``), as Strimzi's
+    installation guide does by hand.
     """
     watch = list(watch_namespaces or [])
     watched = ",".join(watch) if watch else None
@@ -644,6 +651,14 @@ def operator_manifests(documents, namespace, watch_namespaces=None):
                         else:
                             env.pop("valueFrom", None)
                             env["value"] = watched
+        if kind == "RoleBinding" and watch == ["*"]:
+            doc["kind"] = "ClusterRoleBinding"
+            meta.pop("namespace", None)
+        elif kind == "RoleBinding":
+            for other in [ns for ns in watch if ns != namespace]:
+                copy_ = copy.deepcopy(doc)
+                copy_["metadata"]["namespace"] = other
+                out.append(copy_)
         out.append(doc)
     return out
 

@@ -284,9 +284,10 @@ def test_readiness_sorts_by_the_operators_conditions():
     ])
     assert verdict["ready"] == ["ok"]
     assert [p["name"] for p in verdict["progress"]] == ["stale", "new", "creating"]
+    message = "Replication factor: 5 larger than available brokers: 3"
     assert verdict["failed"] == [dict(kind="KafkaTopic", name="bad", reason="KafkaError",
-                                      message="Replication factor: 5 larger than available "
-                                              "brokers: 3")]
+                                      message=message, text="bad (KafkaError: %s)" % message)]
+    assert verdict["progress"][1]["text"] == "new (pending: waiting for the operator)"
     assert verdict["done"] is False
     assert strimzi_readiness([_item("ok", 1, 1, [dict(type="Ready", status="True")])])["done"]
 
@@ -325,3 +326,17 @@ def test_operator_manifests_namespace_and_watched_namespaces():
     own = strimzi.operator_manifests(out, "strimzi", [])
     assert own[2]["spec"]["template"]["spec"]["containers"][0]["env"][0] == dict(
         name="STRIMZI_NAMESPACE", valueFrom=dict(fieldRef=dict(fieldPath="metadata.namespace")))
+
+
+def test_operator_manifests_role_bindings_in_every_watched_namespace():
+    binding = dict(apiVersion="rbac.authorization.k8s.io/v1", kind="RoleBinding",
+                   metadata=dict(name="strimzi-cluster-operator", namespace="myproject"),
+                   roleRef=dict(kind="ClusterRole", name="strimzi-cluster-operator-namespaced"),
+                   subjects=[dict(kind="ServiceAccount", name="strimzi-cluster-operator",
+                                  namespace="myproject")])
+    out = strimzi.operator_manifests([binding], "strimzi", ["kafka", "strimzi"])
+    assert sorted(b["metadata"]["namespace"] for b in out) == ["kafka", "strimzi"]
+    assert all(b["subjects"][0]["namespace"] == "strimzi" for b in out)
+    everywhere = strimzi.operator_manifests([binding], "strimzi", ["*"])
+    assert [b["kind"] for b in everywhere] == ["ClusterRoleBinding"]
+    assert "namespace" not in everywhere[0]["metadata"]
