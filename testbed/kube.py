@@ -30,6 +30,8 @@ from testbed.kafka import free_port
 from testbed.reference import reference_dir
 
 CRD_FOLDERS = ("strimzi-crds", "olm-crds")
+# What the stand-in puts in a cluster's CA secret (ca.crt), as the operator would its CA.
+STAND_IN_CA = b"-----BEGIN CERTIFICATE-----\nstand-in\n-----END CERTIFICATE-----\n"
 
 
 class KubeApiServer(object):
@@ -243,7 +245,7 @@ class OperatorStandIn(object):
     """
 
     def __init__(self, server, namespace, api_version="kafka.strimzi.io/v1", interval=0.3,
-                 ca_pem=b"-----BEGIN CERTIFICATE-----\nstand-in\n-----END CERTIFICATE-----\n"):
+                 ca_pem=STAND_IN_CA):
         self.server = server
         self.namespace = namespace
         self.api_version = api_version

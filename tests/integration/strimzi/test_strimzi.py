@@ -17,49 +17,34 @@ from ansible_collections.specweave.kafka.plugins.module_utils.kafka_acl import e
 from ansible_collections.specweave.kafka.plugins.module_utils.kafka_topic import desired_topics
 
 from testbed.ansible import run_playbook
+from testbed.kube import STAND_IN_CA
 
-from .conftest import NAMESPACE, PASSWORDS, load_desired_state
+from strimzi_env import COLLECTION, NAMESPACE, PASSWORDS, load_desired_state
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 PLAY = os.path.join(HERE, "strimzi_then_client.yml")
+OPENSHIFT_EXAMPLE = os.path.join(COLLECTION, "examples", "strimzi", "openshift.yml")
 V1 = "kafka.strimzi.io/v1"
 CLUSTER = "orders-cluster"
 MANAGED = {"app.kubernetes.io/managed-by": "specweave-kafka", "strimzi.io/cluster": CLUSTER}
 
 
 def extra_vars(kube, desired, tmp, **overrides):
-    base = {
+    """examples/strimzi/openshift.yml as written, with the test bed's connection, short waits, a
+    TLS user and the values the client play checks."""
+    with open(OPENSHIFT_EXAMPLE) as handle:
+        base = yaml.safe_load(handle)
+    base.update({
         "kafka_site_desired_state": desired,
         "strimzi_kubeconfig": kube.kubeconfig,
-        "strimzi_platform": "openshift",
-        "strimzi_namespace": NAMESPACE,
-        "strimzi_cluster_name": CLUSTER,
-        "strimzi_node_pools": [
-            {"name": "controllers", "roles": ["controller"], "replicas": 3,
-             "storage": {"type": "persistent-claim", "size": "10Gi", "kraftMetadata": "shared"}},
-            {"name": "brokers", "roles": ["broker"], "replicas": 3,
-             "storage": {"type": "jbod", "volumes": [
-                 {"id": 0, "type": "persistent-claim", "size": "100Gi"}]}},
-        ],
-        "strimzi_listeners": [
-            {"name": "tls", "port": 9093, "type": "internal", "tls": True,
-             "authentication": {"type": "tls"}},
-            {"name": "scram", "port": 9094, "type": "internal", "tls": True,
-             "authentication": {"type": "scram-sha-512"}},
-            {"name": "external", "port": 9095, "type": "route", "tls": True,
-             "authentication": {"type": "scram-sha-512"}},
-        ],
-        "strimzi_rack_topology_key": "topology.kubernetes.io/zone",
-        "strimzi_cruise_control": True,
         "strimzi_tls_users": ["billing"],
-        "strimzi_exclusive": True,
         "strimzi_wait_delay": 1,
         "strimzi_wait_timeout": 20,
-        "strimzi_client_user": "orders",
         "strimzi_client_ca_path": os.path.join(tmp, "ca.pem"),
         "expected_bootstrap": "%s-kafka-bootstrap.%s.svc:9094" % (CLUSTER, NAMESPACE),
         "expected_password": PASSWORDS["orders"],
-    }
+        "expected_ca": STAND_IN_CA.decode().rstrip("\n"),
+    })
     base.update(overrides)
     return base
 
