@@ -11,6 +11,7 @@ PROVISIONED = dict(name="orders", kafka_version="3.6.0", broker_instance_type="k
                    brokers_per_az=1, subnets=SUBNETS, ebs_volume_size=100,
                    client_authentication=dict(scram=True, iam=True),
                    encryption_in_transit=dict(client_broker="TLS"),
+                   storage_autoscaling=dict(max_volume_size=500),
                    deletion_protection=True, tags={"team": "payments"}, wait=False)
 
 
@@ -28,11 +29,15 @@ def write(tmp_path, tasks):
 def test_provisioned_lifecycle(aws, msk, tmp_path):
     predicted = msk("msk_cluster", PROVISIONED, check=True)
     assert predicted["changed"] and predicted["operations"] == [
-        {"call": "create_cluster", "changes": {"state": ["absent", "present"]}}]
+        {"call": "create_cluster", "changes": {"state": ["absent", "present"]}},
+        {"call": "register_scalable_target/put_scaling_policy", "changes": {
+            "storage_autoscaling": [{"max_volume_size": 0, "target_utilization": None},
+                                    {"max_volume_size": 500, "target_utilization": 60}]}}]
     assert clusters(aws) == {}, "check mode created a cluster"
 
     created = msk("msk_cluster", PROVISIONED)
     assert created["changed"] and created["state_history"] == ["CREATING"]
+    assert created["operations"] == predicted["operations"]
     info = clusters(aws)["orders"]
     prov = info["Provisioned"]
     assert prov["NumberOfBrokerNodes"] == 2
@@ -40,8 +45,13 @@ def test_provisioned_lifecycle(aws, msk, tmp_path):
     assert prov["ClientAuthentication"]["Sasl"] == {"Scram": {"Enabled": True},
                                                     "Iam": {"Enabled": True}}
     assert info["Tags"] == {"team": "payments", "specweave.kafka/deletion-protection": "true"}
+    scaling = aws.client("application-autoscaling")
+    (target,) = scaling.describe_scalable_targets(ServiceNamespace="kafka")["ScalableTargets"]
+    assert target["ResourceId"] == info["ClusterArn"] and target["MaxCapacity"] == 500
+    (policy,) = scaling.describe_scaling_policies(ServiceNamespace="kafka")["ScalingPolicies"]
+    assert policy["TargetTrackingScalingPolicyConfiguration"]["TargetValue"] == 60
     for key in ("name", "cluster_type", "kafka_version", "brokers_per_az", "subnets",
-                "client_authentication", "tags"):
+                "client_authentication", "tags", "storage_autoscaling"):
         assert created["cluster"][key] == predicted["cluster"][key], key
 
     assert created["arn"] == info["ClusterArn"]

@@ -49,12 +49,16 @@ class AwsClients(object):
         self._factory = factory
         self._made = {}
 
+    def service(self, name):
+        """The client of ``name`` (``application-autoscaling``...)."""
+        if name not in self._made:
+            self._made[name] = self._factory(name)
+        return self._made[name]
+
     def __getattr__(self, service):
         if service.startswith("_"):
             raise AttributeError(service)
-        if service not in self._made:
-            self._made[service] = self._factory(service)
-        return self._made[service]
+        return self.service(service)
 
 
 def error_code(exc):

@@ -19,6 +19,7 @@ import re
 from ansible_collections.amazon.aws.plugins.module_utils.tagging import compare_aws_tags
 from ansible_collections.specweave.kafka.plugins.module_utils.aws_msk import (
     GONE,
+    error_code,
     TRANSITIONAL_STATES,
     not_found,
     wait_for_state,
@@ -43,19 +44,25 @@ ENHANCED_MONITORING = ["DEFAULT", "PER_BROKER", "PER_TOPIC_PER_BROKER", "PER_TOP
 # The tag that stands for deletion protection (MSK has no such setting of its own).
 PROTECTION_TAG = "specweave.kafka/deletion-protection"
 MAX_EBS_GIB = 16384
+# Storage auto scaling: an Application Auto Scaling target and target-tracking policy.
+SCALING_NAMESPACE = "kafka"
+SCALING_DIMENSION = "kafka:broker-storage:VolumeSize"
+SCALING_METRIC = "KafkaBrokerStorageUtilization"
+SCALING_POLICY = "specweave-kafka-broker-storage"
 
 PROVISIONED_ONLY = ("kafka_version", "broker_instance_type", "brokers_per_az", "ebs_volume_size",
-                    "configuration_arn", "configuration_revision", "encryption_in_transit",
+                    "storage_autoscaling", "configuration_arn", "configuration_revision", "encryption_in_transit",
                     "encryption_at_rest_kms_key_id", "enhanced_monitoring", "open_monitoring",
                     "logging")
 # Fields of the model compared with the cluster (a field left out of the task is not).
-FIELDS = ("cluster_type", "subnets", "security_groups") + PROVISIONED_ONLY + (
-    "client_authentication",)
+FIELDS = ("cluster_type", "subnets", "security_groups") + tuple(
+    key for key in PROVISIONED_ONLY if key != "storage_autoscaling") + ("client_authentication",)
 SUBFIELDS = {
     "encryption_in_transit": ("client_broker", "in_cluster"),
     "client_authentication": ("iam", "scram", "tls_ca_arns", "unauthenticated"),
     "open_monitoring": ("jmx_exporter", "node_exporter"),
     "logging": ("cloudwatch_log_group", "firehose_delivery_stream", "s3_bucket", "s3_prefix"),
+    "storage_autoscaling": ("max_volume_size", "target_utilization"),
 }
 
 
@@ -139,6 +146,25 @@ def validate(params):
                                 "manages their storage; leave it out" % broker_type)
             elif not 1 <= size <= MAX_EBS_GIB:
                 problems.append("ebs_volume_size must be 1-%d GiB, got %d" % (MAX_EBS_GIB, size))
+        scaling = desired["storage_autoscaling"]
+        if scaling is not None:
+            if BROKER_TYPES.get(broker_type) == "express":
+                problems.append("storage_autoscaling does not apply to Express brokers")
+            if scaling.get("max_volume_size") is None:
+                problems.append("storage_autoscaling needs max_volume_size (GiB; 0 turns it off)")
+            elif scaling["max_volume_size"] and not (
+                    (size or 1) < scaling["max_volume_size"] <= MAX_EBS_GIB):
+                problems.append("storage_autoscaling.max_volume_size must be above "
+                                "ebs_volume_size and at most %d GiB, got %d"
+                                % (MAX_EBS_GIB, scaling["max_volume_size"]))
+            if scaling.get("max_volume_size"):
+                scaling.setdefault("target_utilization", 60)
+                if not 10 <= scaling["target_utilization"] <= 80:
+                    problems.append("storage_autoscaling.target_utilization must be 10-80 "
+                                    "(percent of disk used), got %d"
+                                    % scaling["target_utilization"])
+            else:
+                scaling["target_utilization"] = None
         if bool(desired["configuration_arn"]) != (desired["configuration_revision"] is not None):
             problems.append("configuration_arn and configuration_revision go together (the "
                             "revision msk_configuration returns as revision)")
@@ -562,6 +588,63 @@ def describe(kafka, arn):
         raise
 
 
+def read_autoscaling(scaling, arn):
+    """The storage auto scaling of a cluster: ``({max_volume_size, target_utilization},
+    policy name)``; ``max_volume_size`` 0 when there is none."""
+    targets = scaling.describe_scalable_targets(
+        ServiceNamespace=SCALING_NAMESPACE, ResourceIds=[arn],
+        ScalableDimension=SCALING_DIMENSION, aws_retry=True).get("ScalableTargets") or []
+    if not targets:
+        return {"max_volume_size": 0, "target_utilization": None}, SCALING_POLICY
+    policies = scaling.describe_scaling_policies(
+        ServiceNamespace=SCALING_NAMESPACE, ResourceId=arn, ScalableDimension=SCALING_DIMENSION,
+        aws_retry=True).get("ScalingPolicies") or []
+    for policy in policies:
+        config = policy.get("TargetTrackingScalingPolicyConfiguration") or {}
+        metric = (config.get("PredefinedMetricSpecification") or {}).get("PredefinedMetricType")
+        if metric == SCALING_METRIC:
+            return ({"max_volume_size": targets[0]["MaxCapacity"],
+                     "target_utilization": int(config["TargetValue"])}, policy["PolicyName"])
+    return {"max_volume_size": targets[0]["MaxCapacity"], "target_utilization": None}, \
+        SCALING_POLICY
+
+
+def plan_autoscaling(desired, current, policy_name):
+    """The operation that brings storage auto scaling to ``desired`` (None: nothing to do)."""
+    wanted = desired.get("storage_autoscaling")
+    if wanted is None or wanted == current:
+        return None
+    if not wanted["max_volume_size"] and not current["max_volume_size"]:
+        return None
+    call = ("register_scalable_target/put_scaling_policy" if wanted["max_volume_size"]
+            else "delete_scaling_policy/deregister_scalable_target")
+    return {"call": call, "params": dict(wanted, policy_name=policy_name),
+            "changes": {"storage_autoscaling": [current, dict(wanted)]}}
+
+
+def apply_autoscaling(scaling, arn, params):
+    keys = dict(ServiceNamespace=SCALING_NAMESPACE, ResourceId=arn,
+                ScalableDimension=SCALING_DIMENSION)
+    if params["max_volume_size"]:
+        scaling.register_scalable_target(MinCapacity=1, MaxCapacity=params["max_volume_size"],
+                                         aws_retry=True, **keys)
+        scaling.put_scaling_policy(
+            PolicyName=params["policy_name"], PolicyType="TargetTrackingScaling",
+            TargetTrackingScalingPolicyConfiguration={
+                "TargetValue": float(params["target_utilization"]),
+                "PredefinedMetricSpecification": {"PredefinedMetricType": SCALING_METRIC},
+                # MSK never shrinks a volume
+                "DisableScaleIn": True},
+            aws_retry=True, **keys)
+        return
+    try:
+        scaling.delete_scaling_policy(PolicyName=params["policy_name"], aws_retry=True, **keys)
+    except Exception as exc:  # pylint: disable=broad-except
+        if error_code(exc) != "ObjectNotFoundException":
+            raise
+    scaling.deregister_scalable_target(aws_retry=True, **keys)
+
+
 def bootstrap_servers(kafka, arn):
     return bootstrap_view(kafka.get_bootstrap_brokers(ClusterArn=arn, aws_retry=True))
 
@@ -571,9 +654,11 @@ def bootstrap_servers(kafka, arn):
 # --------------------------------------------------------------------------------------------
 
 class Current(object):
-    def __init__(self, info, history):
+    def __init__(self, info, history, autoscaling=None, policy_name=SCALING_POLICY):
         self.info = info
         self.history = history
+        self.autoscaling = autoscaling
+        self.policy_name = policy_name
 
 
 class ClusterResource(Resource):
@@ -604,10 +689,18 @@ class ClusterResource(Resource):
                     not ctx.check_mode:
                 # a cluster still being created or updated: wait for it before comparing
                 info = self._wait(ctx, info["ClusterArn"], history)
-        return Current(info, history)
+        current = Current(info, history)
+        if info and desired["state"] == "present" and desired["storage_autoscaling"] is not None \
+                and info.get("ClusterType") == "PROVISIONED":
+            with ctx.step("Read the storage auto scaling of MSK cluster %s" % desired["name"]):
+                current.autoscaling, current.policy_name = read_autoscaling(
+                    ctx.client.service("application-autoscaling"), info["ClusterArn"])
+        return current
 
     def plan(self, ctx, desired, current):
         before = view(current.info)
+        if before is not None and current.autoscaling is not None:
+            before["storage_autoscaling"] = current.autoscaling
         result = dict(state_history=current.history, operations=[], bootstrap_servers={})
         if desired["state"] == "absent":
             result.update(cluster={}, arn=before["arn"] if before else None)
@@ -628,10 +721,16 @@ class ClusterResource(Resource):
         if before is None:
             call, request = create_request(desired)
             after = predicted_view(desired)
+            operations = [{"call": call, "changes": {"state": ["absent", "present"]}}]
+            scaling = plan_autoscaling(desired, {"max_volume_size": 0,
+                                                 "target_utilization": None}, SCALING_POLICY)
+            if scaling:
+                operations.append(scaling)
+                after["storage_autoscaling"] = scaling["changes"]["storage_autoscaling"][1]
             result.update(cluster=after, arn=None, operations=[
-                {"call": call, "changes": {"state": ["absent", "present"]}}])
+                {"call": op["call"], "changes": op["changes"]} for op in operations])
             return Plan(True, result, diff=dict(before={}, after=after),
-                        data=("create", (call, request)))
+                        data=("create", (call, request, scaling)))
         if before["state"] == "DELETING":
             raise ModuleFailure("The MSK cluster %s is being deleted; run again once it is gone "
                                 "to create it anew." % before["name"], cluster=before)
@@ -640,6 +739,10 @@ class ClusterResource(Resource):
             raise ModuleFailure(
                 "The MSK cluster %s cannot be changed as asked; nothing was changed: %s."
                 % (before["name"], "; ".join(refusals)), cluster=before, refusals=refusals)
+        if current.autoscaling is not None:
+            scaling = plan_autoscaling(desired, current.autoscaling, current.policy_name)
+            if scaling:
+                operations.append(scaling)
         to_set, to_remove = plan_tags(desired, before["tags"])
         if to_set or to_remove:
             operations.append({"call": "tag_resource/untag_resource", "params": {
@@ -667,11 +770,13 @@ class ClusterResource(Resource):
                     self._wait(ctx, arn, history, targets=(GONE,))
             return
         if verb == "create":
-            call, request = data
+            call, request, scaling = data
             with ctx.step("Create MSK cluster %s" % name):
                 arn = getattr(kafka, call)(aws_retry=True, **request)["ClusterArn"]
             plan.result["arn"] = arn
             history.append("CREATING")
+            if scaling:
+                self._autoscale(ctx, arn, scaling)
             self._finish(ctx, plan, arn, history)
             return
         arn = plan.result["arn"]
@@ -686,6 +791,10 @@ class ClusterResource(Resource):
                                              TagKeys=operation["params"]["remove"],
                                              aws_retry=True)
                 continue
+            if operation["call"].endswith("_scalable_target") or \
+                    operation["call"].endswith("/put_scaling_policy"):
+                self._autoscale(ctx, arn, operation)
+                continue
             with ctx.step("Wait for MSK cluster %s to be ACTIVE before %s"
                           % (name, operation["call"])):
                 info = self._wait(ctx, arn, history)
@@ -696,6 +805,11 @@ class ClusterResource(Resource):
             history.append("UPDATING")
         self._finish(ctx, plan, arn, history)
 
+    def _autoscale(self, ctx, arn, operation):
+        with ctx.step("Storage auto scaling of MSK cluster %s" % ctx.params["name"]):
+            apply_autoscaling(ctx.client.service("application-autoscaling"), arn,
+                              operation["params"])
+
     def _finish(self, ctx, plan, arn, history):
         """Wait (with ``wait``), then return the cluster as it is and its bootstrap servers."""
         name = ctx.params["name"]
@@ -704,7 +818,10 @@ class ClusterResource(Resource):
                 info = self._wait(ctx, arn, history)
             else:
                 info = describe(ctx.client.kafka, arn)
-        plan.result["cluster"] = view(info) or plan.result["cluster"]
+        shown = view(info)
+        if shown and "storage_autoscaling" in plan.result["cluster"]:
+            shown["storage_autoscaling"] = plan.result["cluster"]["storage_autoscaling"]
+        plan.result["cluster"] = shown or plan.result["cluster"]
         if plan.diff is not None:
             plan.diff["after"] = plan.result["cluster"]
         if info and info.get("State") == "ACTIVE":

@@ -18,7 +18,8 @@ description:
     with MSK's own call for each kind of change, one after the other, waiting for the cluster to
     be C(ACTIVE) between them - C(UpdateClusterKafkaVersion), C(UpdateClusterConfiguration),
     C(UpdateBrokerType), C(UpdateBrokerStorage), C(UpdateBrokerCount), C(UpdateSecurity),
-    C(UpdateMonitoring), then the tags. RV(operations) lists them, in check mode too.
+    C(UpdateMonitoring), then storage auto scaling (Application Auto Scaling) and the tags.
+    RV(operations) lists them, in check mode too.
   - Changes MSK cannot make in place are refused before any change is sent, with what to do
     instead - provisioned to serverless or back, other subnets (or fewer Availability Zones),
     other security groups, a smaller volume, fewer brokers, a Kafka downgrade, a Standard to
@@ -76,9 +77,27 @@ options:
   ebs_volume_size:
     description:
       - EBS volume of each broker, in GiB (1-16384; not for Express brokers). Grows in place, a
-        decrease is refused. Storage auto scaling is an Application Auto Scaling policy and is
-        not managed here.
+        decrease is refused.
     type: int
+  storage_autoscaling:
+    description:
+      - Storage auto scaling of a provisioned cluster with Standard brokers - an Application Auto
+        Scaling target on C(kafka:broker-storage:VolumeSize) and a target-tracking policy on
+        C(KafkaBrokerStorageUtilization) that never scales in (MSK does not shrink volumes).
+      - Left out, it is not read nor compared.
+    type: dict
+    suboptions:
+      max_volume_size:
+        description:
+          - Largest volume auto scaling may grow each broker's to, in GiB (above
+            O(ebs_volume_size)); V(0) turns auto scaling off.
+        type: int
+        required: true
+      target_utilization:
+        description:
+          - Percent of the volume used at which it grows (10-80).
+        type: int
+        default: 60
   configuration_arn:
     description:
       - ARN of an MSK configuration (see M(specweave.kafka.msk_configuration)); with
@@ -320,6 +339,9 @@ ARGUMENT_SPEC = dict(
     broker_instance_type=dict(type="str"),
     brokers_per_az=dict(type="int"),
     ebs_volume_size=dict(type="int"),
+    storage_autoscaling=dict(type="dict", options=dict(
+        max_volume_size=dict(type="int", required=True),
+        target_utilization=dict(type="int", default=60))),
     configuration_arn=dict(type="str"),
     configuration_revision=dict(type="int"),
     encryption_in_transit=dict(type="dict", options=dict(

@@ -50,7 +50,7 @@ class StubbedAws(object):
         session = _session()
         self.clients = {}
         self.stubbers = {}
-        for service in ("kafka", "secretsmanager"):
+        for service in ("kafka", "secretsmanager", "application-autoscaling"):
             client = session.create_client(service, region_name=REGION,
                                            aws_access_key_id="AKIDSTUBSTUBSTUBSTUB",
                                            aws_secret_access_key="stub-secret")
@@ -65,6 +65,10 @@ class StubbedAws(object):
     @property
     def secretsmanager(self):
         return self.stubbers["secretsmanager"]
+
+    @property
+    def autoscaling(self):
+        return self.stubbers["application-autoscaling"]
 
     def done(self):
         for stubber in self.stubbers.values():

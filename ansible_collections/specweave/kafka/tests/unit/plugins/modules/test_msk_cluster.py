@@ -249,3 +249,62 @@ def test_info_returns_bootstrap_of_active_clusters(run_main, aws):
     assert not failed and result["changed"] is False
     (cluster,) = result["clusters"]
     assert cluster["bootstrap_servers"]["tls"].endswith(":9094") and cluster["kafka_version"] == "3.6.0"
+
+
+SCALING = {"ServiceNamespace": "kafka", "ResourceId": ARN,
+           "ScalableDimension": "kafka:broker-storage:VolumeSize"}
+
+
+def test_storage_autoscaling_is_read_planned_and_set(run_main, aws):
+    def reads(target=None):
+        listed(aws.kafka, provisioned_info())
+        described(aws.kafka, provisioned_info())
+        aws.autoscaling.add_response("describe_scalable_targets", {"ScalableTargets": [dict(
+            SCALING, MinCapacity=1, MaxCapacity=target or 500, RoleARN="arn:aws:iam::1:role/r",
+            CreationTime=provisioned_info()["CreationTime"])] if target else []}, {
+            "ServiceNamespace": "kafka", "ResourceIds": [ARN],
+            "ScalableDimension": "kafka:broker-storage:VolumeSize"})
+        if target:
+            aws.autoscaling.add_response("describe_scaling_policies", {"ScalingPolicies": [dict(
+                SCALING, PolicyARN="arn:p", PolicyName="console-policy",
+                PolicyType="TargetTrackingScaling", CreationTime=provisioned_info()["CreationTime"],
+                TargetTrackingScalingPolicyConfiguration={
+                    "TargetValue": 60.0, "PredefinedMetricSpecification": {
+                        "PredefinedMetricType": "KafkaBrokerStorageUtilization"}})]}, SCALING)
+
+    task = args(storage_autoscaling=dict(max_volume_size=500, target_utilization=70))
+    reads()
+    aws.autoscaling.add_response("register_scalable_target", {}, dict(
+        SCALING, MinCapacity=1, MaxCapacity=500))
+    aws.autoscaling.add_response("put_scaling_policy", {"PolicyARN": "arn:p"}, dict(
+        SCALING, PolicyName="specweave-kafka-broker-storage", PolicyType="TargetTrackingScaling",
+        TargetTrackingScalingPolicyConfiguration={
+            "TargetValue": 70.0, "DisableScaleIn": True, "PredefinedMetricSpecification": {
+                "PredefinedMetricType": "KafkaBrokerStorageUtilization"}}))
+    described(aws.kafka, provisioned_info())
+    aws.kafka.add_response("get_bootstrap_brokers", BOOTSTRAP, {"ClusterArn": ARN})
+    result, failed = run_main(module.main, task)
+    assert not failed, result.get("msg")
+    assert result["operations"] == [{"call": "register_scalable_target/put_scaling_policy",
+                                     "changes": {"storage_autoscaling": [
+                                         {"max_volume_size": 0, "target_utilization": None},
+                                         {"max_volume_size": 500, "target_utilization": 70}]}}]
+
+    # a policy made elsewhere (the console) is updated under its own name
+    reads(target=500)
+    aws.autoscaling.add_response("register_scalable_target", {}, dict(
+        SCALING, MinCapacity=1, MaxCapacity=500))
+    aws.autoscaling.add_response("put_scaling_policy", {"PolicyARN": "arn:p"}, dict(
+        SCALING, PolicyName="console-policy", PolicyType="TargetTrackingScaling",
+        TargetTrackingScalingPolicyConfiguration={
+            "TargetValue": 70.0, "DisableScaleIn": True, "PredefinedMetricSpecification": {
+                "PredefinedMetricType": "KafkaBrokerStorageUtilization"}}))
+    described(aws.kafka, provisioned_info())
+    aws.kafka.add_response("get_bootstrap_brokers", BOOTSTRAP, {"ClusterArn": ARN})
+    result, failed = run_main(module.main, task)
+    assert not failed and result["changed"]
+
+    reads(target=500)
+    result, failed = run_main(module.main, dict(task, storage_autoscaling=dict(
+        max_volume_size=500, target_utilization=60)))
+    assert not failed and result["changed"] is False
