@@ -21,6 +21,9 @@ from ansible.module_utils.six import string_types
 from ansible_collections.specweave.kafka.plugins.module_utils.kafka_connect import (
     KafkaConnectError,
 )
+from ansible_collections.specweave.kafka.plugins.module_utils.kafka_connect_mirror import (
+    mirror_connectors,
+)
 from ansible_collections.specweave.kafka.plugins.module_utils.runner import (
     InvalidInput,
     Plan,
@@ -112,7 +115,10 @@ def connector_items(params):
     if params.get("name") is not None:
         entries.append(dict((key, params.get(key)) for key in ITEM_KEYS))
         entries[0]["name"] = params["name"]
-    for entry in params.get("connectors") or []:
+    extra = list(params.get("connectors") or [])
+    if params.get("mirror_maker"):
+        extra += mirror_connectors(params["mirror_maker"])
+    for entry in extra:
         item = dict(entry)
         for key in ITEM_KEYS:
             if item.get(key) is None and key not in ("config", "secrets"):
@@ -284,7 +290,8 @@ class ConnectorResource(Resource):
         params = ctx.params
         items = connector_items(params)
         if not items and params.get("exclusive_prefix") is None:
-            raise InvalidInput("name or connectors is needed: say which connectors to manage.")
+            raise InvalidInput("name, connectors or mirror_maker is needed: say which connectors "
+                               "to manage.")
         prefix = params.get("exclusive_prefix")
         if prefix is not None and not prefix:
             raise InvalidInput("exclusive_prefix must not be empty: an empty prefix would delete "

@@ -94,6 +94,78 @@ options:
       reset_offsets:
         description: As the top-level O(reset_offsets).
         type: bool
+  mirror_maker:
+    description:
+      - MirrorMaker 2 between two Kafka clusters, rendered as its three connectors and managed like
+        those of O(connectors) (same O(state), validation and wait), named
+        C(<name_prefix><source_alias>-<target_alias>-mirror-source), C(...-checkpoint) and
+        C(...-heartbeat).
+      - Run them on the Connect cluster of the target cluster. Replicated topics are named
+        C(<source_alias>.<topic>) in the target (Kafka's default replication policy).
+    type: dict
+    suboptions:
+      source_alias:
+        description: Alias of the source cluster (letters, digits, C(_) and C(-)).
+        type: str
+        required: true
+      target_alias:
+        description: Alias of the target cluster.
+        type: str
+        required: true
+      source_bootstrap_servers:
+        description: Brokers of the source cluster, C(host:port).
+        type: list
+        elements: str
+        required: true
+      target_bootstrap_servers:
+        description: Brokers of the target cluster, C(host:port).
+        type: list
+        elements: str
+        required: true
+      topics:
+        description: Topics to replicate (names or Java regular expressions).
+        type: list
+        elements: str
+        default: ['.*']
+      topics_exclude:
+        description: Topics not to replicate (Kafka excludes its internal topics by default).
+        type: list
+        elements: str
+      groups:
+        description: Consumer groups whose offsets the checkpoint connector translates.
+        type: list
+        elements: str
+        default: ['.*']
+      sync_group_offsets:
+        description: Write the translated offsets into the target cluster's consumer groups (for groups with no active member there).
+        type: bool
+        default: true
+      replication_factor:
+        description: Replication factor of the replicated and internal topics in the target.
+        type: int
+        default: 3
+      interval_seconds:
+        description: Seconds between topic and group refreshes, checkpoints, offset syncs and heartbeats (Kafka's defaults when unset).
+        type: int
+      source_config:
+        description: Client settings of the source cluster (C(security.protocol), C(sasl.mechanism) ...), without the C(source.cluster.) prefix.
+        type: dict
+      target_config:
+        description: Client settings of the target cluster, without the C(target.cluster.) prefix.
+        type: dict
+      source_secrets:
+        description: Secret client settings of the source cluster (C(sasl.jaas.config) ...), hidden in the output.
+        type: dict
+      target_secrets:
+        description: Secret client settings of the target cluster, hidden in the output.
+        type: dict
+      config:
+        description: More settings for the three connectors.
+        type: dict
+      name_prefix:
+        description: Prefix of the three connectors' names.
+        type: str
+        default: ""
   exclusive_prefix:
     description:
       - Exclusive mode for the connectors whose names start with this prefix. Those that the task
@@ -171,6 +243,24 @@ EXAMPLES = r"""
       - name: team-a-out
         state: paused
         config: {connector.class: FileStreamSink, file: /data/out.txt, topics: team-a}
+
+- name: MirrorMaker 2 from the on-premises cluster into the cloud one, on the target's Connect cluster
+  specweave.kafka.kafka_connector:
+    url: http://connect-cloud-1:8083
+    mirror_maker:
+      source_alias: onprem
+      target_alias: cloud
+      source_bootstrap_servers: [kafka-1:9092, kafka-2:9092]
+      target_bootstrap_servers: [cloud-kafka-1:9093]
+      target_config:
+        security.protocol: SASL_SSL
+        sasl.mechanism: SCRAM-SHA-512
+      target_secrets:
+        sasl.jaas.config: >-
+          org.apache.kafka.common.security.scram.ScramLoginModule required
+          username="mirror" password="{{ vault_mirror_password }}";
+      topics: [orders, "payments\\..*"]
+      groups: [billing]
 
 - name: Re-read a source from the start
   specweave.kafka.kafka_connector:
@@ -274,6 +364,24 @@ ARGUMENT_SPEC = dict(
         restart_failed=dict(type="bool"),
         reset_offsets=dict(type="bool"),
     )),
+    mirror_maker=dict(type="dict", options=dict(
+        source_alias=dict(type="str", required=True),
+        target_alias=dict(type="str", required=True),
+        source_bootstrap_servers=dict(type="list", elements="str", required=True),
+        target_bootstrap_servers=dict(type="list", elements="str", required=True),
+        topics=dict(type="list", elements="str", default=[".*"]),
+        topics_exclude=dict(type="list", elements="str"),
+        groups=dict(type="list", elements="str", default=[".*"]),
+        sync_group_offsets=dict(type="bool", default=True),
+        replication_factor=dict(type="int", default=3),
+        interval_seconds=dict(type="int"),
+        source_config=dict(type="dict"),
+        target_config=dict(type="dict"),
+        source_secrets=dict(type="dict", no_log=True),
+        target_secrets=dict(type="dict", no_log=True),
+        config=dict(type="dict"),
+        name_prefix=dict(type="str", default=""),
+    )),
     exclusive_prefix=dict(type="str"),
     validate=dict(type="bool", default=True),
     wait=dict(type="bool", default=True),
@@ -284,8 +392,8 @@ ARGUMENT_SPEC = dict(
 def main():
     run_module(ConnectorResource(), ARGUMENT_SPEC, KafkaConnectConnection(),
                supports_check_mode=True,
-               mutually_exclusive=[("name", "connectors")],
-               required_one_of=[("name", "connectors", "exclusive_prefix")])
+               mutually_exclusive=[("name", "connectors"), ("name", "mirror_maker")],
+               required_one_of=[("name", "connectors", "mirror_maker", "exclusive_prefix")])
 
 
 if __name__ == "__main__":

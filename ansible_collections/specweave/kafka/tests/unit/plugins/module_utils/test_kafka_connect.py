@@ -19,6 +19,9 @@ from ansible_collections.specweave.kafka.plugins.module_utils.kafka_connect impo
     KafkaConnectClient,
     KafkaConnectError,
 )
+from ansible_collections.specweave.kafka.plugins.module_utils.kafka_connect_mirror import (
+    mirror_connectors,
+)
 from ansible_collections.specweave.kafka.plugins.module_utils.runner import InvalidInput
 
 SOURCE = {"connector.class": "FileStreamSource", "file": "/tmp/in", "topic": "t"}
@@ -258,3 +261,45 @@ def test_an_unknown_class_is_a_refusal_not_retried_and_reads_short():
     assert err.value.worker_message == ("Failed to find any class that implements Connector and "
                                         "which name matches org.Nope, available connectors are: "
                                         "org.a.FileSink, org.a.FileSource")
+
+
+# -- MirrorMaker 2 ---------------------------------------------------------------------------------
+
+MM2 = dict(source_alias="onprem", target_alias="cloud", source_bootstrap_servers=["a:9092", "b:9092"],
+           target_bootstrap_servers=["c:9093"], topics=["orders", "pay\\..*"], groups=["billing"],
+           replication_factor=2, interval_seconds=5, target_config={"security.protocol": "SASL_SSL"},
+           target_secrets={"sasl.jaas.config": "x password=\"pw\";"}, name_prefix="mm-")
+
+
+def test_mirror_maker_renders_its_three_connectors():
+    items = mirror_connectors(MM2)
+    assert [i["name"] for i in items] == ["mm-onprem-cloud-mirror-source",
+                                          "mm-onprem-cloud-mirror-checkpoint",
+                                          "mm-onprem-cloud-mirror-heartbeat"]
+    source, checkpoint, heartbeat = [i["config"] for i in items]
+    assert source["connector.class"] == "org.apache.kafka.connect.mirror.MirrorSourceConnector"
+    assert source["source.cluster.bootstrap.servers"] == "a:9092,b:9092"
+    assert source["target.cluster.security.protocol"] == "SASL_SSL"
+    assert source["topics"] == "orders,pay\\..*" and source["replication.factor"] == 2
+    assert checkpoint["groups"] == "billing" and checkpoint["sync.group.offsets.enabled"] is True
+    assert checkpoint["emit.checkpoints.interval.seconds"] == 5
+    assert heartbeat["heartbeats.topic.replication.factor"] == 2
+    assert all(i["secrets"] == {"target.cluster.sasl.jaas.config": "x password=\"pw\";"} for i in items)
+    # they go through the same desired-state checks as any connector: text values, secrets apart
+    params = dict(name=None, connectors=None, mirror_maker=MM2, state="running",
+                  restart_failed=False, reset_offsets=False, config=None, secrets=None)
+    desired = res.connector_items(params)
+    assert desired[1]["config"]["sync.group.offsets.enabled"] == "true"
+    assert desired[0]["secret_keys"] == ["target.cluster.sasl.jaas.config"]
+    masked = res.mask_config(desired[0]["config"], desired[0]["secret_keys"])
+    assert "pw" not in json.dumps(masked)
+
+
+@pytest.mark.parametrize("change, message", [
+    ({"source_alias": "on prem"}, "source_alias must be a cluster alias"),
+    ({"target_alias": "onprem"}, "must differ"),
+    ({"target_bootstrap_servers": []}, "target_bootstrap_servers is needed"),
+])
+def test_mirror_maker_hostile_input(change, message):
+    with pytest.raises(InvalidInput, match=message):
+        mirror_connectors(dict(MM2, **change))
