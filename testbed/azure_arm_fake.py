@@ -43,7 +43,11 @@ What is modelled, from Azure's documented behaviour (delays count polls, not sec
   ``Retry-After``, 503...) for the next matching requests.
 
 The async-operation and operation-result URLs are ARM's own, not part of the Event Hubs spec;
-their bodies follow ARM's documented shape (``status``, ``error``) and are not validated.
+their bodies follow ARM's documented shape (``status``, ``error``) and are not validated. The fake
+also answers as Microsoft Entra ID for one service principal (``sp_env()``: OpenID discovery and
+the client credentials token endpoint under ``/<tenant>/``), so the credentials AWX's Azure
+Resource Manager credential sets (AZURE_CLIENT_ID, AZURE_SECRET, AZURE_TENANT) are exercised
+through azure-identity without leaving 127.0.0.1.
 """
 import base64
 import copy
@@ -258,9 +262,15 @@ NAME_RE = re.compile(r"^[a-zA-Z][a-zA-Z0-9-]{4,48}[a-zA-Z0-9]$")
 class AzureArmFake(object):
     def __init__(self, subscription_id="00000000-0000-4000-8000-000000000001", token=None,
                  create_polls=2, update_polls=1, delete_polls=2, taken_names=(),
-                 host="127.0.0.1"):
+                 host="127.0.0.1", tenant="00000000-0000-4000-8000-0000000000aa",
+                 client_id="specweave-test-app", client_secret=None):
         self.subscription_id = subscription_id
         self.token = token or "fake-arm-token-" + secrets.token_hex(8)
+        # the service principal the identity endpoints accept (see _identity)
+        self.tenant = tenant
+        self.client_id = client_id
+        self.client_secret = client_secret or "fake-secret-" + secrets.token_hex(8)
+        self.token_requests = []  # (client_id, scope, granted)
         self.create_polls = create_polls
         self.update_polls = update_polls
         self.delete_polls = delete_polls
@@ -400,7 +410,40 @@ class AzureArmFake(object):
     def _violation(self, text):
         self.violations.append(text)
 
+    def _identity(self, method, path, raw):
+        """Microsoft Entra ID's OpenID discovery and token endpoints of ``tenant`` (outside the
+        Resource Manager contract): a client credentials grant of the fake's service principal
+        gets the fake's token; any other client gets ``invalid_client`` (HTTP 401)."""
+        base = "%s/%s" % (self.base_url, self.tenant)
+        if method == "GET" and path == "/%s/v2.0/.well-known/openid-configuration" % self.tenant:
+            return 200, dict(token_endpoint=base + "/oauth2/v2.0/token",
+                             authorization_endpoint=base + "/oauth2/v2.0/authorize",
+                             issuer=base + "/v2.0"), {}
+        if method == "POST" and path == "/%s/oauth2/v2.0/token" % self.tenant:
+            form = dict(parse_qsl(raw.decode()))
+            granted = (form.get("grant_type") == "client_credentials"
+                       and form.get("client_id") == self.client_id
+                       and form.get("client_secret") == self.client_secret)
+            self.token_requests.append((form.get("client_id"), form.get("scope"), granted))
+            if not granted:
+                return 401, dict(error="invalid_client", error_description=(
+                    "AADSTS7000215: Invalid client secret provided.")), {}
+            return 200, dict(token_type="Bearer", expires_in=3600, ext_expires_in=3600,
+                             access_token=self.token), {}
+        return None
+
+    def sp_env(self):
+        """Environment of the fake's service principal, as AWX's Azure Resource Manager
+        credential sets it, with the authority host and Resource Manager pointed at the fake."""
+        return dict(AZURE_SUBSCRIPTION_ID=self.subscription_id, AZURE_CLIENT_ID=self.client_id,
+                    AZURE_SECRET=self.client_secret, AZURE_TENANT=self.tenant,
+                    AZURE_AUTHORITY_HOST=self.base_url, AZURE_CLOUD_ENVIRONMENT=self.base_url)
+
     def _dispatch(self, method, path, query, raw, headers):
+        if path.startswith("/" + self.tenant + "/"):
+            answer = self._identity(method, path, raw)
+            if answer is not None:
+                return answer + (None,)
         auth = headers.get("Authorization") or ""
         if auth != "Bearer " + self.token:
             self._violation("%s %s: no or wrong bearer token" % (method, path))

@@ -52,11 +52,12 @@ def eh(arm, run_main):
     an Ansible process. Returns ``(result, failed)``."""
     modules = {}
 
-    def run(name, args, check=False, diff=True):
+    def run(name, args, check=False, diff=True, connection=None):
+        """``connection``: the connection options (default: the fake's static token)."""
         if name not in modules:
             modules[name] = importlib.import_module(
                 "ansible_collections.specweave.kafka.plugins.modules." + name)
-        merged = arm.module_args()
+        merged = arm.module_args() if connection is None else dict(connection)
         merged.update(args)
         return run_main(modules[name].main, merged, check_mode=check, diff=diff)
     return run

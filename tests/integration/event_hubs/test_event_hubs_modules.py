@@ -300,3 +300,24 @@ def test_authorization_rules_and_keys(eh, arm):
         assert rule["primary"] not in text  # the info module never reads keys
     listing, failed = eh("event_hubs_info", dict(resource_group=RG))
     assert not failed and ns in [n["name"] for n in listing["namespaces"]]
+
+
+def test_service_principal_from_the_environment(eh, arm, monkeypatch):
+    """The variables AWX's Azure Resource Manager credential sets, through azure-identity's
+    client credentials flow against the fake's Entra ID endpoints."""
+    # a dead-end proxy: a request for anything but 127.0.0.1 fails instead of leaving
+    monkeypatch.setenv("HTTPS_PROXY", "http://127.0.0.1:9")
+    monkeypatch.setenv("NO_PROXY", "127.0.0.1")
+    for key, value in arm.sp_env().items():
+        monkeypatch.setenv(key, value)
+    arm.token_requests[:] = []
+    connection = dict(ca_path=arm.cafile, polling_interval=0.01)
+    result, failed = eh("event_hubs_info", dict(resource_group=RG), connection=connection)
+    assert not failed, result["msg"]
+    assert arm.token_requests == [(arm.client_id, arm.base_url + "/.default", True)]
+
+    monkeypatch.setenv("AZURE_SECRET", "wrong")
+    result, failed = eh("event_hubs_info", dict(resource_group=RG), connection=connection)
+    assert failed and "Azure authentication failed" in result["msg"]
+    assert "AZURE_CLIENT_ID" in result["msg"] and "wrong" not in result["msg"]
+    assert arm.token_requests[-1] == (arm.client_id, arm.base_url + "/.default", False)

@@ -62,10 +62,18 @@ options:
       - If not set, E(AZURE_CLOUD_ENVIRONMENT) is used, then V(AzureCloud).
     type: str
     default: AzureCloud
+  authority_host:
+    description:
+      - Microsoft Entra ID authority that issues the service principal's tokens, for example
+        C(login.microsoftonline.com); by default the one of O(cloud_environment).
+      - Set it for Azure Stack or a private cloud; it is then used as given, without Microsoft's
+        instance discovery.
+      - If not set, E(AZURE_AUTHORITY_HOST) is used.
+    type: str
   ca_path:
     description:
-      - PEM file of the certificate authorities that sign the Resource Manager endpoint's
-        certificate (the system's store is used when not set).
+      - PEM file of the certificate authorities that sign the certificates of the Resource
+        Manager endpoint and of O(authority_host) (the system's store is used when not set).
     type: path
   polling_interval:
     description:

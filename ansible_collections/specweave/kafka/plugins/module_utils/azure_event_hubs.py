@@ -94,6 +94,7 @@ def azure_event_hubs_argument_spec():
                           fallback=(env_fallback, ["AZURE_ACCESS_TOKEN"])),
         cloud_environment=dict(type="str", default="AzureCloud",
                                fallback=(env_fallback, ["AZURE_CLOUD_ENVIRONMENT"])),
+        authority_host=dict(type="str", fallback=(env_fallback, ["AZURE_AUTHORITY_HOST"])),
         ca_path=dict(type="path"),
         polling_interval=dict(type="float", default=10),
         request_retries=dict(type="int", default=5),
@@ -187,7 +188,9 @@ class StaticTokenCredential(object):
         pass
 
 
-def build_credential(found, authority):
+def build_credential(found, authority, ca_path=None, custom_authority=False):
+    """The azure-identity credential of ``found``. A custom authority (Azure Stack, a private
+    cloud, a test double) is used as it is: no instance discovery at Microsoft's."""
     kind = found["kind"]
     if kind == "token":
         return StaticTokenCredential(found["token"])
@@ -202,13 +205,19 @@ def build_credential(found, authority):
         return ManagedIdentityCredential()
     if kind == "cli":
         return AzureCliCredential()
-    return ClientSecretCredential(found["tenant"], found["client_id"], found["secret"],
-                                  authority=authority)
+    kwargs = dict(authority=authority)
+    if custom_authority:
+        kwargs["disable_instance_discovery"] = True
+    if ca_path:
+        kwargs["connection_verify"] = ca_path
+    return ClientSecretCredential(found["tenant"], found["client_id"], found["secret"], **kwargs)
 
 
 def open_client(params):
     """The ``EventHubManagementClient`` of the module's connection options."""
     base_url, authority = endpoints(params["cloud_environment"])
+    if params.get("authority_host"):
+        authority = params["authority_host"]
     found = resolve_credentials(params)
     kwargs = dict(base_url=base_url, api_version=API_VERSION,
                   polling_interval=params["polling_interval"],
@@ -216,8 +225,9 @@ def open_client(params):
                   retry_total=params["request_retries"])
     if params.get("ca_path"):
         kwargs["connection_verify"] = params["ca_path"]
-    return EventHubManagementClient(build_credential(found, authority), found["subscription_id"],
-                                    **kwargs)
+    credential = build_credential(found, authority, params.get("ca_path"),
+                                  custom_authority=bool(params.get("authority_host")))
+    return EventHubManagementClient(credential, found["subscription_id"], **kwargs)
 
 
 def connection_problems(params):
