@@ -99,10 +99,10 @@ def produce_loop(producer, topic, job, started, deadline, stop, sent_counter):
     sent = 0
     while not stop.is_set():
         chunk = CHUNK if limit is None else min(CHUNK, limit - sent)
-        if rate:
-            chunk = max(1, min(chunk, int(rate / 100)))
         if chunk <= 0:
             break
+        if rate:  # about a hundred sends a second, each of rate / 100 records
+            chunk = max(1, min(chunk, int(rate / 100)))
         done = 0
         while done < chunk:
             try:

@@ -10,6 +10,7 @@ __metaclass__ = type
 
 import itertools
 import json
+import time
 from array import array
 
 import pytest
@@ -200,3 +201,40 @@ def test_progress_log_has_phases_and_interim_rates(tmp_path):
     text = (tmp_path / "p.log").read_text()
     assert "phase producing" in text and "produced 500 (250 msg/s), consumed 400 (200 msg/s)" \
         in text
+
+
+class _Stop(object):
+    def is_set(self):
+        return False
+
+
+class _Counter(object):
+    value = 0
+
+
+class _Producer(object):
+    def __init__(self):
+        self.values = []
+        self.full_once = True
+
+    def produce(self, topic, value, key):
+        if self.full_once and len(self.values) == 3:
+            self.full_once = False
+            raise BufferError()
+        self.values.append((topic, value, key))
+
+    def poll(self, timeout):
+        return 0
+
+
+@pytest.mark.parametrize("rate", [0, 200])
+def test_produce_loop_stops_at_its_record_bound(rate):
+    producer = _Producer()
+    job = dict(record_size=20, key_distribution="sequential", key_count=2, seed=1,
+               records=7, rate=rate)
+    started = time.time()
+    sent, per_second = run.produce_loop(producer, "t", job, started, started + 3600, _Stop(),
+                                        _Counter())
+    assert sent == len(producer.values) == 7 and sum(per_second) == 7
+    assert all(len(value) == 20 and key in (b"key-0", b"key-1")
+               for _t, value, key in producer.values)
