@@ -16,13 +16,20 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import logging
-import os
 import re
 import time
 import traceback
 import uuid
 
 from ansible.module_utils.basic import missing_required_lib
+# AWS's signer for MSK IAM over OAUTHBEARER (librdkafka has no AWS_MSK_IAM mechanism), shared
+# with the admin modules.
+from ansible_collections.specweave.kafka.plugins.module_utils.aws_msk_iam import (
+    MSK_SIGNER_IMPORT_ERROR,
+    MSK_SIGNER_REQUIREMENT,
+    MSKAuthTokenProvider,
+    msk_region,
+)
 from ansible_collections.specweave.kafka.plugins.module_utils.kafka_common import (
     describe_error,
     kafka_common_argument_spec,
@@ -49,15 +56,6 @@ except ImportError:  # kafka-python only lends its error classes to the messages
 # The oldest confluent-kafka the collection is tested with.
 MINIMUM_VERSION = (2, 6)
 REQUIREMENT = "confluent-kafka>=2.6"
-# AWS's signer for MSK IAM over OAUTHBEARER (librdkafka has no AWS_MSK_IAM mechanism).
-MSK_SIGNER_REQUIREMENT = "aws-msk-iam-sasl-signer-python"
-
-MSK_SIGNER_IMPORT_ERROR = None
-try:
-    from aws_msk_iam_sasl_signer import MSKAuthTokenProvider
-except ImportError:
-    MSKAuthTokenProvider = None
-    MSK_SIGNER_IMPORT_ERROR = traceback.format_exc()
 
 # A static OAUTHBEARER token is handed to librdkafka with this lifetime; librdkafka asks again
 # (calls the callback) at 80 % of it.
@@ -72,7 +70,6 @@ _AS_KAFKA_PYTHON = {
     "GROUP_AUTHORIZATION_FAILED": "GroupAuthorizationFailedError",
     "CLUSTER_AUTHORIZATION_FAILED": "ClusterAuthorizationFailedError",
 }
-_MSK_HOST = re.compile(r"\.kafka(?:-serverless)?\.([a-z0-9-]+)\.amazonaws\.com(?::\d+)?$")
 
 
 def library_version_problem(version_text):
@@ -84,19 +81,6 @@ def library_version_problem(version_text):
     if tuple(numbers) < MINIMUM_VERSION:
         return ("confluent-kafka %s is installed; this module needs %s: pip install '%s'"
                 % (version_text, REQUIREMENT.split("confluent-kafka")[1], REQUIREMENT))
-    return None
-
-
-def msk_region(servers, environ=None):
-    """AWS region for MSK IAM tokens: AWS_REGION, AWS_DEFAULT_REGION, else the broker name."""
-    environ = os.environ if environ is None else environ
-    for name in ("AWS_REGION", "AWS_DEFAULT_REGION"):
-        if environ.get(name):
-            return environ[name]
-    for server in servers:
-        match = _MSK_HOST.search(server)
-        if match:
-            return match.group(1)
     return None
 
 
