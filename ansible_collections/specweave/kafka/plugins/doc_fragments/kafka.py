@@ -26,7 +26,9 @@ options:
   sasl_mechanism:
     description:
       - SASL mechanism for V(SASL_PLAINTEXT) and V(SASL_SSL) listeners.
-      - V(AWS_MSK_IAM) needs the C(botocore) library and AWS credentials in the environment.
+      - V(AWS_MSK_IAM) signs in to AWS MSK with AWS's C(aws-msk-iam-sasl-signer-python) library
+        (SASL/OAUTHBEARER) from the AWS credentials around (environment, profile, instance or task
+        role); the region is E(AWS_REGION), else the one in the brokers' MSK names.
       - If not set, E(KAFKA_SASL_MECHANISM) is used.
     type: str
     choices: [PLAIN, SCRAM-SHA-256, SCRAM-SHA-512, OAUTHBEARER, AWS_MSK_IAM]

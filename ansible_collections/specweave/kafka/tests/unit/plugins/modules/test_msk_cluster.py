@@ -308,3 +308,19 @@ def test_storage_autoscaling_is_read_planned_and_set(run_main, aws):
     result, failed = run_main(module.main, dict(task, storage_autoscaling=dict(
         max_volume_size=500, target_utilization=60)))
     assert not failed and result["changed"] is False
+
+
+def test_a_cluster_still_creating_is_waited_for_before_it_is_compared(run_main, aws):
+    listed(aws.kafka, provisioned_info(state="CREATING"))
+    described(aws.kafka, provisioned_info(state="CREATING"))
+    described(aws.kafka, provisioned_info(state="CREATING"))
+    described(aws.kafka, provisioned_info(state="ACTIVE"))
+    result, failed = run_main(module.main, args(client_authentication=dict(iam=True)))
+    assert not failed and result["changed"] is False
+    assert result["state_history"] == ["CREATING", "ACTIVE"] and result["operations"] == []
+
+
+def test_absent_without_cluster_is_unchanged(run_main, aws):
+    listed(aws.kafka)
+    result, failed = run_main(module.main, dict(AWS_ARGS, name="orders", state="absent"))
+    assert not failed and result["changed"] is False and result["cluster"] == {}
