@@ -43,7 +43,7 @@ def mirror_connectors(spec):
     for key in ("source_bootstrap_servers", "target_bootstrap_servers"):
         if not spec.get(key):
             raise InvalidInput("mirror_maker.%s is needed (host:port of the %s cluster)."
-                               % (key, key.split("_")[0]))
+                               % (key, key.split("_", maxsplit=1)[0]))
     factor = spec.get("replication_factor") or 3
     common = {
         "source.cluster.alias": source,

@@ -42,6 +42,8 @@ ITEM_KEYS = ("config", "secrets", "state", "restart_failed", "reset_offsets")
 #: Actions after which the worker may still show the FAILED of before for a while (seconds).
 STALE_AFTER = ("restart", "resume", "update")
 STALE_GRACE = 10
+#: Seconds after which a RUNNING connector without tasks counts as running (it has none).
+NO_TASKS_GRACE = 10
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
@@ -195,9 +197,11 @@ def failed_parts(summary):
     return parts
 
 
-def wait_verdict(state, summary):
+def wait_verdict(state, summary, allow_no_tasks=False):
     """(done, problem) for a connector that should be in ``state``: ``problem`` names what
-    failed (the wait stops there), ``done`` says the worker shows the state on every task."""
+    failed (the wait stops there), ``done`` says the worker shows the state on every task.
+    A running connector without tasks is done only with ``allow_no_tasks`` (its tasks may not
+    be started yet; some connectors have none)."""
     if summary is None:
         return False, None
     failed = failed_parts(summary)
@@ -211,7 +215,7 @@ def wait_verdict(state, summary):
     if state == "stopped":
         return True, None
     if state == "running" and not summary["tasks"]:
-        return False, None
+        return allow_no_tasks, None
     return all(task["state"] == want for task in summary["tasks"]), None
 
 
@@ -399,7 +403,8 @@ class ConnectorResource(Resource):
                 with ctx.step("read the status of %s" % result["name"]):
                     summary = task_summary(ctx.client.status(result["name"]))
                 result["status"] = summary
-                done, problem = wait_verdict(result["state"], summary)
+                done, problem = wait_verdict(result["state"], summary,
+                                             time.time() - started >= NO_TASKS_GRACE)
                 stale = (set(result["actions"]) & set(STALE_AFTER)
                          and time.time() - started < min(STALE_GRACE, timeout))
                 if problem and not stale:

@@ -164,6 +164,11 @@ def test_wait_verdict(state, current, verdict):
     assert res.wait_verdict(state, res.task_summary(current["status"])) == verdict
 
 
+def test_a_connector_without_tasks_counts_as_running_after_the_grace():
+    summary = res.task_summary(entry(SOURCE, tasks=())["status"])
+    assert res.wait_verdict("running", summary, allow_no_tasks=True) == (True, None)
+
+
 def test_a_failed_task_stops_the_wait_with_its_trace():
     done, problem = res.wait_verdict("running", res.task_summary(entry(SOURCE, tasks=("RUNNING", "FAILED"))["status"]))
     assert not done and problem == "task 1 FAILED: java.io.IOException: boom"
@@ -224,8 +229,8 @@ def test_a_rebalance_409_is_retried_even_for_a_post():
 
 
 def test_a_missing_connector_reads_as_none_and_other_errors_are_clear():
-    c, _ = client([http_error(404, {"error_code": 404, "message": "Connector c not found"}),
-                   http_error(400, {"error_code": 400, "message": "Connector configuration is invalid"})])
+    c = client([http_error(404, {"error_code": 404, "message": "Connector c not found"}),
+                http_error(400, {"error_code": 400, "message": "Connector configuration is invalid"})])[0]
     assert c.config("c") is None
     with pytest.raises(KafkaConnectError) as err:
         c.put_config("c", {"connector.class": "X"})
@@ -242,7 +247,7 @@ def test_the_listing_expands_info_and_status_in_one_request():
 
 def test_unreachable_worker_message():
     from ansible.module_utils.six.moves.urllib.error import URLError
-    c, _ = client([URLError("Connection refused")], retries=0)
+    c = client([URLError("Connection refused")], retries=0)[0]
     with pytest.raises(KafkaConnectError, match="Cannot reach Kafka Connect at http://w:8083.*"
                                                 "Check url and that the worker is running"):
         c.worker()
