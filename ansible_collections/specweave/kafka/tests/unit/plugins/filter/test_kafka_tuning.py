@@ -27,7 +27,7 @@ def test_this_test_machine_2_cores_24_gib_from_ansible_facts():
     assert props["num.replica.fetchers"] == "2"
     assert props["socket.send.buffer.bytes"] == props["socket.receive.buffer.bytes"] == str(MIB)
     assert props["replica.socket.receive.buffer.bytes"] == str(MIB)
-    assert props["num.recovery.threads.per.data.dir"] == "1"
+    assert props["num.recovery.threads.per.data.dir"] == "2"
     assert props["log.segment.bytes"] == str(1024 * MIB)
     # a quarter of 24 GiB is 6 GiB, the cap; G1 with 16 MiB regions from 4 GiB
     assert tuned["heap"] == "6g"
