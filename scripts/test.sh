@@ -3,17 +3,19 @@
 # end (also when a stage failed). A stage that runs nothing fails (see each stage's script: no
 # molecule scenario, a pytest run that skips or deselects anything).
 #
-# Usage: scripts/test.sh              every stage, in two lanes side by side (below)
+# Usage: scripts/test.sh              every stage, in three lanes side by side (below)
 #        scripts/test.sh STAGE ...    only those stages, one after the other, in that order
 #
-# The two lanes: `sanity lint units integration-core` and `molecule compat integration-services
-# core-matrix build docs ee` (the integration tests split in two: n8n, Schema Registry, AWX and Confluent Cloud in the second
-# lane, every other area in the first, so that the lanes take about as long). Their stages share
-# nothing (the test beds bind 127.0.0.1 on free ports, molecule's nodes 127.0.0.11-13) and much of
-# each is spent waiting on servers (JVM and Node start-up, KRaft elections, health polls), so on
-# two cores they finish well before the same stages in a row.
+# The three lanes: `sanity lint units integration-core`, `molecule compat core-matrix build docs
+# ee` and `integration-services integration-platforms` (the integration tests split in three: n8n,
+# Schema Registry, AWX and Confluent Cloud; the platforms: the dev cluster deployed by the role,
+# MSK, Event Hubs, Strimzi; every other area). Their stages share nothing (the test beds bind
+# 127.0.0.1 on free ports, molecule's nodes 127.0.0.11-13) and much of each is spent waiting on
+# servers (JVM and Node start-up, KRaft elections, health polls, alert timers), so on two cores
+# they finish well before the same stages in fewer lanes.
 # Everything the stages download is fetched first, one step after the other (scripts/prefetch.sh),
-# so that the lanes only read the caches. SPECWEAVE_TEST_LANES=1 runs every stage in a row.
+# so that the lanes only read the caches. SPECWEAVE_TEST_LANES=1 runs every stage in a row, =2 in
+# two lanes (the third lane's stages after the second's).
 # Each lane's output is printed as it comes, every line prefixed with its stage.
 set -uo pipefail
 repo=$(cd "$(dirname "$0")/.." && pwd)
@@ -49,15 +51,25 @@ if [ $# -gt 0 ]; then
   run_lane "$@" || status=1
 else
   if run_stage setup && run_stage prefetch; then
-    if [ "${SPECWEAVE_TEST_LANES:-2}" = 1 ]; then
+    lanes=${SPECWEAVE_TEST_LANES:-3}
+    if [ "$lanes" = 1 ]; then
       run_lane sanity lint units integration compat molecule build docs ee core-matrix || status=1
     else
+      pids=()
       run_lane sanity lint units integration-core &
-      first=$!
-      run_lane molecule compat integration-services core-matrix build docs ee &
-      second=$!
-      wait $first || status=1
-      wait $second || status=1
+      pids+=($!)
+      if [ "$lanes" = 2 ]; then
+        run_lane molecule compat core-matrix build docs ee integration-services integration-platforms &
+        pids+=($!)
+      else
+        run_lane molecule compat core-matrix build docs ee &
+        pids+=($!)
+        run_lane integration-services integration-platforms &
+        pids+=($!)
+      fi
+      for pid in "${pids[@]}"; do
+        wait "$pid" || status=1
+      done
     fi
   else
     status=1
