@@ -174,7 +174,8 @@ def predicted_namespace(desired, subscription_id, resource_group):
         maximum_throughput_units=desired["maximum_throughput_units"] or 0,
         kafka_enabled=sku != "Basic" if desired["kafka_enabled"] is None
         else desired["kafka_enabled"],
-        zone_redundant=bool(desired["zone_redundant"]),
+        # not sent when not set: Azure decides by region (zone redundant where zones exist)
+        zone_redundant=desired["zone_redundant"],
         minimum_tls_version=desired["minimum_tls_version"] or "1.2",
         public_network_access=desired["public_network_access"] or "Enabled",
         disable_local_auth=bool(desired["disable_local_auth"]),

@@ -66,7 +66,8 @@ options:
     type: bool
   zone_redundant:
     description:
-      - Spread the namespace over availability zones. Only on creation.
+      - Spread the namespace over availability zones. Only on creation; when not set, Azure
+        decides by region.
     type: bool
   minimum_tls_version:
     description:
