@@ -6,7 +6,9 @@
 #   ansible-core matrix, the Kafka archive the role tests
 #   install, n8n (npm), PostgreSQL (Debian), Apicurio Registry (Maven Central), the monitoring area's
 #   programs (Prometheus and node_exporter from Debian's packages, the OpenTelemetry Java agent from
-#   Maven Central, the consumer lag exporter built from Go modules) and, when
+#   Maven Central, the consumer lag exporter built from Go modules), the Kafka Connect worker's jars
+#   and Debezium's PostgreSQL connector (Maven Central), etcd (Debian) and a kube-apiserver built from
+#   Kubernetes' Go modules (the Strimzi area; about 3 minutes cold) and, when
 #   ../shared/reference is absent, the published API documents (testbed/reference.py).
 # The molecule stage prepares its own node image and archives (scripts/molecule.sh), in its lane.
 set -euo pipefail
@@ -26,4 +28,8 @@ step "$repo/scripts/apicurio.sh"
 step "$repo/scripts/prometheus.sh"
 step "$repo/scripts/otel-javaagent.sh"
 step "$repo/scripts/otelcol.sh"
+step "$repo/scripts/connect-libs.sh"
+step "$repo/scripts/connect-libs.sh" debezium
+step "$repo/scripts/etcd.sh"
+step "$repo/scripts/kube-apiserver.sh"
 (cd "$repo" && step "$repo/.venv/bin/python" -m testbed.reference)
