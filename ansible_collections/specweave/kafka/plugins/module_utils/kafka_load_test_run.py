@@ -36,6 +36,7 @@ from ansible_collections.specweave.kafka.plugins.module_utils.runner import (
     Resource,
 )
 
+
 def plotting_available():
     """Whether matplotlib can be imported (found, not imported: it is only loaded to plot)."""
     try:
@@ -43,6 +44,7 @@ def plotting_available():
     except ImportError:  # pragma: no cover - Python 2
         return True
     return find_spec("matplotlib") is not None
+
 
 # records handed to librdkafka between two looks at the clock and the bounds
 CHUNK = 1000
