@@ -8,8 +8,91 @@ __metaclass__ = type
 
 
 class ModuleDocFragment(object):
-    # Waiting on an MSK cluster's state (msk_cluster).
+    # The AWS options of amazon.aws's module base (AnsibleAWSModule adds them to every MSK module),
+    # documented here so that the modules' documentation needs no other collection to render.
     DOCUMENTATION = r"""
+options:
+  region:
+    description:
+      - The AWS region of the cluster.
+      - If not set, E(AWS_REGION) or E(AWS_DEFAULT_REGION) is used, then the profile's region.
+    type: str
+    aliases: [aws_region]
+  access_key:
+    description:
+      - AWS access key ID.
+      - If not set, E(AWS_ACCESS_KEY_ID) or E(AWS_ACCESS_KEY) is used, then the profile, the
+        instance or the task role.
+      - Mutually exclusive with O(profile).
+    type: str
+    aliases: [aws_access_key_id, aws_access_key]
+  secret_key:
+    description:
+      - AWS secret access key.
+      - If not set, E(AWS_SECRET_ACCESS_KEY) or E(AWS_SECRET_KEY) is used.
+    type: str
+    aliases: [aws_secret_access_key, aws_secret_key]
+  session_token:
+    description:
+      - AWS STS session token for temporary credentials.
+      - If not set, E(AWS_SESSION_TOKEN) is used.
+    type: str
+    aliases: [aws_session_token]
+  profile:
+    description:
+      - A named AWS profile.
+      - If not set, E(AWS_PROFILE) or E(AWS_DEFAULT_PROFILE) is used.
+    type: str
+    aliases: [aws_profile]
+  endpoint_url:
+    description:
+      - URL to connect to instead of AWS's endpoints.
+      - If not set, E(AWS_URL) is used.
+    type: str
+    aliases: [aws_endpoint_url]
+  aws_ca_bundle:
+    description:
+      - A CA bundle to validate AWS's certificates with.
+      - If not set, E(AWS_CA_BUNDLE) is used.
+    type: path
+  validate_certs:
+    description:
+      - With V(false), AWS's certificates are not validated (use O(aws_ca_bundle) instead).
+    type: bool
+    default: true
+  aws_config:
+    description:
+      - botocore settings (C(botocore.config.Config) parameters).
+    type: dict
+  debug_botocore_endpoint_logs:
+    description:
+      - Return the AWS API calls made (C(resource_actions)).
+      - If not set, E(ANSIBLE_DEBUG_BOTOCORE_LOGS) is used.
+    type: bool
+    default: false
+requirements:
+  - boto3 >= 1.34.0
+  - botocore >= 1.34.0
+  - the amazon.aws collection (its module base and retries)
+"""
+
+    # The tags of a resource, as amazon.aws's modules take them.
+    TAGS = r"""
+options:
+  tags:
+    description:
+      - Tags of the resource. Not set means leave them as they are.
+    type: dict
+    aliases: [resource_tags]
+  purge_tags:
+    description:
+      - With O(tags) set, remove the tags not in O(tags).
+    type: bool
+    default: true
+"""
+
+    # Waiting on an MSK cluster's state (msk_cluster).
+    WAIT = r"""
 options:
   wait:
     description:

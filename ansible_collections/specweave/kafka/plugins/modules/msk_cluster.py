@@ -191,11 +191,9 @@ options:
     type: bool
 extends_documentation_fragment:
   - specweave.kafka.aws_msk
+  - specweave.kafka.aws_msk.wait
+  - specweave.kafka.aws_msk.tags
   - specweave.kafka.aws_msk.action_group
-  - amazon.aws.common.modules
-  - amazon.aws.region.modules
-  - amazon.aws.tags
-  - amazon.aws.boto3
 attributes:
   check_mode:
     support: full

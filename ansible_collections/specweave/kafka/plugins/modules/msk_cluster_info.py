@@ -31,10 +31,8 @@ options:
     type: str
     choices: [provisioned, serverless]
 extends_documentation_fragment:
+  - specweave.kafka.aws_msk
   - specweave.kafka.aws_msk.info_module
-  - amazon.aws.common.modules
-  - amazon.aws.region.modules
-  - amazon.aws.boto3
 seealso:
   - module: specweave.kafka.msk_cluster
 author:

@@ -47,10 +47,8 @@ options:
     choices: [present, absent]
     default: present
 extends_documentation_fragment:
+  - specweave.kafka.aws_msk
   - specweave.kafka.aws_msk.action_group
-  - amazon.aws.common.modules
-  - amazon.aws.region.modules
-  - amazon.aws.boto3
 attributes:
   check_mode:
     support: full
