@@ -36,7 +36,10 @@ from ansible_collections.specweave.kafka.plugins.module_utils.kafka_common impor
     split_servers,
     validate_connection_params,
 )
-from ansible_collections.specweave.kafka.plugins.module_utils.runner import Connection
+from ansible_collections.specweave.kafka.plugins.module_utils.runner import (
+    Connection,
+    ModuleFailure,
+)
 
 CONFLUENT_KAFKA_IMPORT_ERROR = None
 try:
@@ -234,6 +237,20 @@ def describe_librdkafka_error(exc, servers, step, details=None, client_cert=None
     details = ["%s [%s]" % (detail, openssl_reason(detail)) if openssl_reason(detail) else detail
                for detail in details or []]
     return describe_error(carried, servers, step, details=details, client_cert=client_cert)
+
+
+def existing_topic(metadata, topic, servers):
+    """``topic``'s entry of a ``list_topics`` answer. A missing topic ends the task with the
+    sentence to create it first; another error of the topic is raised as its KafkaException
+    (for the caller's step to describe)."""
+    described = metadata.topics.get(topic)
+    error = described.error if described is not None else None
+    if described is None or error is not None and error.name() == "UNKNOWN_TOPIC_OR_PART":
+        raise ModuleFailure("Topic '%s' does not exist on %s; create it first (for example "
+                            "with specweave.kafka.kafka_topic)." % (topic, ", ".join(servers)))
+    if error is not None:
+        raise KafkaException(error)
+    return described
 
 
 class LibrdkafkaClients(object):

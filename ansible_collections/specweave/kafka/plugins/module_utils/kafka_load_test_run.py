@@ -27,6 +27,7 @@ from array import array
 
 from ansible_collections.specweave.kafka.plugins.module_utils import kafka_load_test as pure
 from ansible_collections.specweave.kafka.plugins.module_utils.kafka_librdkafka import (
+    existing_topic,
     librdkafka_config,
 )
 from ansible_collections.specweave.kafka.plugins.module_utils.runner import (
@@ -500,21 +501,14 @@ class LoadTestResource(Resource):
         return params
 
     def read(self, ctx, desired):
-        from confluent_kafka import KafkaException, TopicPartition  # pylint: disable=import-outside-toplevel
+        from confluent_kafka import TopicPartition  # pylint: disable=import-outside-toplevel
         topic = desired["topic"]
         timeout = ctx.connection.request_timeout
         with ctx.step("connecting"):
             consumer = ctx.client.consumer(desired["group_id"])
             metadata = ctx.client.metadata(consumer, topic, timeout)
-        described = metadata.topics.get(topic)
-        error = described.error if described is not None else None
-        if described is None or error is not None and error.name() == "UNKNOWN_TOPIC_OR_PART":
-            raise ModuleFailure("Topic '%s' does not exist on %s; create it first (for example "
-                                "with specweave.kafka.kafka_topic)."
-                                % (topic, ", ".join(ctx.connection.servers)))
-        if error is not None:
-            with ctx.step("Metadata"):
-                raise KafkaException(error)
+        with ctx.step("Metadata"):
+            described = existing_topic(metadata, topic, ctx.connection.servers)
         partitions = sorted(described.partitions)
         with ctx.step("ListOffsets"):
             marks = dict((p, consumer.get_watermark_offsets(TopicPartition(topic, p),

@@ -238,3 +238,27 @@ def test_produce_loop_stops_at_its_record_bound(rate):
     assert sent == len(producer.values) == 7 and sum(per_second) == 7
     assert all(len(value) == 20 and key in (b"key-0", b"key-1")
                for _t, value, key in producer.values)
+
+
+def test_existing_topic_refuses_a_missing_topic_and_raises_other_errors():
+    from confluent_kafka import KafkaError, KafkaException
+    from ansible_collections.specweave.kafka.plugins.module_utils.kafka_librdkafka import (
+        existing_topic)
+    from ansible_collections.specweave.kafka.plugins.module_utils.runner import ModuleFailure
+
+    class Topic(object):
+        def __init__(self, error=None):
+            self.error = error
+            self.partitions = {0: None, 1: None}
+
+    class Metadata(object):
+        topics = {"there": Topic(), "missing": Topic(KafkaError(KafkaError.UNKNOWN_TOPIC_OR_PART)),
+                  "denied": Topic(KafkaError(KafkaError.TOPIC_AUTHORIZATION_FAILED))}
+
+    assert sorted(existing_topic(Metadata(), "there", ["b:9092"]).partitions) == [0, 1]
+    for name in ("missing", "absent"):
+        with pytest.raises(ModuleFailure, match="Topic '%s' does not exist on b:9092; create it "
+                                                "first" % name):
+            existing_topic(Metadata(), name, ["b:9092"])
+    with pytest.raises(KafkaException):
+        existing_topic(Metadata(), "denied", ["b:9092"])
