@@ -25,6 +25,7 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import collections
 import os
 import time
 import traceback
@@ -46,7 +47,9 @@ try:
     from azure.mgmt.eventhub import EventHubManagementClient
 except ImportError:
     IMPORT_ERROR = traceback.format_exc()
-    AccessToken = ClientAuthenticationError = HttpResponseError = ServiceRequestError = None
+    ClientAuthenticationError = HttpResponseError = ServiceRequestError = None
+    # the shape of azure-core's (what a credential's get_token returns)
+    AccessToken = collections.namedtuple("AccessToken", "token expires_on")
 
     class ResourceNotFoundError(Exception):
         """Stands in for the SDK's (never raised without it)."""

@@ -11,6 +11,7 @@ __metaclass__ = type
 
 import pytest
 
+from ansible_collections.specweave.kafka.plugins.module_utils import azure_event_hubs
 from ansible_collections.specweave.kafka.plugins.module_utils.azure_event_hubs import EventHubsConnection
 from ansible_collections.specweave.kafka.plugins.modules import event_hub
 from ansible_collections.specweave.kafka.plugins.modules import event_hubs_authorization_rule as rule
@@ -24,6 +25,9 @@ def no_client(monkeypatch):
     def refuse(self, ctx):
         raise AssertionError("the client must not be opened")
     monkeypatch.setattr(EventHubsConnection, "open", refuse)
+    # the input checks come after the dependency check: run them whether the SDK is here or not
+    monkeypatch.setattr(azure_event_hubs, "IMPORT_ERROR", None)
+    monkeypatch.setattr(azure_event_hubs, "IDENTITY_IMPORT_ERROR", None)
 
 
 @pytest.mark.parametrize("main,args,message", [
@@ -48,3 +52,10 @@ def no_client(monkeypatch):
 def test_bad_input_fails_before_any_call(run_main, main, args, message):
     result, failed = run_main(main, dict(CONNECTION, **args))
     assert failed and message in result["msg"], result["msg"]
+
+
+def test_missing_sdk_is_named(run_main, monkeypatch):
+    monkeypatch.setattr(azure_event_hubs, "IMPORT_ERROR", "No module named 'azure.mgmt'")
+    result, failed = run_main(namespace.main, dict(CONNECTION, name="orders-ehns",
+                                                   resource_group="rg"))
+    assert failed and "azure-mgmt-eventhub and azure-identity" in result["msg"]
