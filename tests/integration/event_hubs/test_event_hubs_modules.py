@@ -238,6 +238,24 @@ def test_premium_adds_partitions(eh, arm):
     assert not failed and grown["actions"] == ["update events (partitions)"]
     assert arm.namespace_state(RG, ns)["hubs"]["events"]["properties"]["partitionCount"] == 6
 
+    # capture to Blob Storage: the body is the spec's CaptureDescription, and a re-run compares
+    # what Azure returns with what the task asks
+    storage = ("/subscriptions/%s/resourceGroups/%s/providers/Microsoft.Storage/"
+               "storageAccounts/archive" % (arm.subscription_id, RG))
+    capture = dict(namespace=ns, resource_group=RG, name="events", capture=dict(
+        enabled=True, storage_account_id=storage, blob_container="events",
+        interval_seconds=120))
+    captured, failed = eh("event_hub", capture)
+    assert not failed and captured["actions"] == ["update events (capture)"]
+    stored = arm.namespace_state(RG, ns)["hubs"]["events"]["properties"]["captureDescription"]
+    assert stored["enabled"] is True and stored["intervalInSeconds"] == 120
+    assert stored["encoding"] == "Avro"
+    assert stored["destination"]["name"] == "EventHubArchive.AzureBlockBlob"
+    assert stored["destination"]["properties"]["storageAccountResourceId"] == storage
+    assert stored["destination"]["properties"]["blobContainer"] == "events"
+    again, failed = eh("event_hub", capture)
+    assert not failed and again["changed"] is False
+
 
 def test_authorization_rules_and_keys(eh, arm):
     ns = "rules-ehns"
