@@ -23,8 +23,9 @@ NAME = "event_hubs.rst example 0"
 def _run(arm, path, check=False, verbosity=0):
     connection = dict(auth_source="token", cloud_environment=arm.base_url, ca_path=arm.cafile,
                       polling_interval=0.01)
-    extra = dict(event_hubs_resource_group=RG, event_hubs_namespace=NS,
-                 event_hubs_connection=connection)
+    extra = dict(event_hubs_connection=connection)
+    if path.endswith("event_hubs.yml"):  # the guide's play: this test's group and namespace
+        extra.update(event_hubs_resource_group=RG, event_hubs_namespace=NS)
     env = dict(AZURE_SUBSCRIPTION_ID=arm.subscription_id, AZURE_ACCESS_TOKEN=arm.token)
     return guides.run(path, extra, env=env, check=check, verbosity=verbosity)
 
@@ -76,3 +77,22 @@ def test_guide_playbook_check_apply_rerun_and_no_secret_at_vvv(arm, tmp_path):
     assert "guide-ehns.servicebus.windows.net:9093" in output  # the run did print its settings
     for secret in (arm.token, rule["primary"], rule["secondary"]):
         assert secret not in output
+
+
+def test_role_oauthbearer_without_local_auth(arm, tmp_path):
+    """The role's other Kafka mode: shared access keys off, OAUTHBEARER settings with the
+    namespace's token scope (no rule, no password)."""
+    play = [dict(name="oauthbearer", hosts="localhost", gather_facts=False, roles=[dict(
+        role="specweave.kafka.event_hubs", vars=dict(
+            event_hubs_resource_group=RG, event_hubs_namespace="entra-ehns",
+            event_hubs_location="westeurope", event_hubs_sku="Premium",
+            event_hubs_disable_local_auth=True, event_hubs_kafka_auth="oauthbearer",
+            event_hubs_topics=[dict(name="orders", partitions=4)]))])]
+    path = guides.write_playbook(str(tmp_path / "oauthbearer.yml"), play)
+    run = _run(arm, path)
+    state = arm.namespace_state(RG, "entra-ehns")
+    assert state["body"]["properties"]["disableLocalAuth"] is True
+    assert state["body"]["sku"]["name"] == "Premium" and list(state["hubs"]) == ["orders"]
+    assert _settings(run) == dict(bootstrap_servers="entra-ehns.servicebus.windows.net:9093",
+                                  security_protocol="SASL_SSL", sasl_mechanism="OAUTHBEARER",
+                                  oauth_scope="https://entra-ehns.servicebus.windows.net/.default")
