@@ -6,8 +6,8 @@
              nMsg.sec, the latter with its group join) against the module with 1 consumer and no
              producer reading the same records (from its first batch)
   latency    org.apache.kafka.tools.EndToEndLatency (one record at a time, acks=all, linger 0) against
-             the module with 1 producer and 1 consumer at a moderate rate on the same 1-partition topic;
-             p50 / p99 in ms
+             the module with 1 producer and 1 consumer, linger 0, on a 1-partition topic of the same
+             layout, at the tool's own pace (1000 / its mean latency records a second); p50 / p99 in ms
   full       the module with producers and consumers together at full speed (the seed's workload
              shape), its figures judged against the seed's targets
 Every module run is a fresh Python process running the module file (benchlib.module_process), so
@@ -148,7 +148,11 @@ def main():
         step("EndToEndLatency")
         e2e = end_to_end_latency(libs, servers, latency_tool, options.latency_records, size)
         step("module, latency")
-        ml = module(workdir, servers, latency_module, producers=1, consumers=1, rate=200,
+        # the same offered load as the tool, which sends the next record when the last arrived:
+        # 1000 / its mean latency records a second (a higher rate on a small machine measures the
+        # queue that builds up, not the latency)
+        latency_rate = max(1, int(1000.0 / max(e2e["mean"], 1.0)))
+        ml = module(workdir, servers, latency_module, producers=1, consumers=1, rate=latency_rate,
                     records=options.latency_records,
                     **dict(common, linger_ms=0, compression="none"))["latency_ms"]
         step("module, full")
@@ -171,6 +175,8 @@ def main():
         ]
         for label, tool, mod, r in rows:
             print("%-34s %14.2f %14.2f %7s" % (label, tool, mod or 0, r))
+        print("latency: the module at %d records/s, the tool's own pace (1000 / its mean of %.1f ms)"
+              % (latency_rate, e2e["mean"]))
         print("tool lines: %s" % pp["line"])
         print("full run (1 producer + 1 consumer together): produced %s msg/s %s MB/s, consumed %s "
               "msg/s, latency ms %s" % (full["produced"]["msg_s"], full["produced"]["mb_s"],
