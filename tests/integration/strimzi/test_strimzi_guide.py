@@ -37,3 +37,17 @@ def test_the_kafkatopic_sample_is_what_the_role_renders():
         labels={strimzi.MANAGED_BY: "specweave-kafka"}, node_pools=example["strimzi_node_pools"],
         listeners=example["strimzi_listeners"], topics=state["kafka_site_topics"]))
     assert sample[0] in rendered["topics"]
+
+
+def test_argument_specs_document_every_default():
+    role = os.path.join(COLLECTION, "roles", "strimzi")
+    with open(os.path.join(role, "defaults", "main.yml")) as handle:
+        defaults = yaml.safe_load(handle)
+    with open(os.path.join(role, "meta", "argument_specs.yml")) as handle:
+        options = yaml.safe_load(handle)["argument_specs"]["main"]["options"]
+    assert sorted(options) == sorted(defaults)
+    for name, value in defaults.items():
+        documented = options[name]["default"]
+        if isinstance(value, str):  # folded strings and templates: same text up to spacing
+            value, documented = " ".join(value.split()), " ".join(str(documented).split())
+        assert documented == value, name

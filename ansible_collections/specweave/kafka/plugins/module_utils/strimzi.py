@@ -243,13 +243,13 @@ def _check_version_fields(settings, problems):
             if node is not None:
                 problems.append("kafka_spec: spec.%s is a ZooKeeper-era field that %s (Strimzi "
                                 "1.x) removed; use %s" % (".".join(path), api_version, instead))
-        config = dict((settings.get("config") or {}), **((extra.get("kafka") or {}).get("config")
-                                                          or {}))
+        config = dict(settings.get("config") or {})
+        config.update((extra.get("kafka") or {}).get("config") or {})
         for key in sorted(config):
             if str(key).startswith("zookeeper."):
                 problems.append("config: %s is a ZooKeeper setting; %s clusters run KRaft only"
                                 % (key, api_version))
-    elif (extra.get("zookeeper") is not None):
+    elif extra.get("zookeeper") is not None:
         problems.append("kafka_spec: spec.zookeeper is not supported by this role; it renders KRaft "
                         "clusters with node pools only")
     authorization = settings.get("authorization")
