@@ -53,12 +53,12 @@ _value:
       elements: str
     progress:
       description: Resources still in progress, each with C(kind), C(name), C(reason), C(message) and
-        C(text) (C(name (reason: message))).
+        C(text), the three as one line.
       type: list
       elements: dict
     failed:
       description: Resources the operator failed on, each with C(kind), C(name), C(reason), the
-        operator's C(message) and C(text) (C(name (reason: message))).
+        operator's C(message) and C(text), the three as one line.
       type: list
       elements: dict
 """
