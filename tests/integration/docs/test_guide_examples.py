@@ -48,6 +48,7 @@ RUN_MODULES = [
     os.path.join(INTEGRATION, "awx", "test_awx_guide.py"),
     os.path.join(INTEGRATION, "awx", "test_credential_types.py"),
     os.path.join(INTEGRATION, "confluent_cloud", "test_confluent_guide.py"),
+    os.path.join(INTEGRATION, "event_hubs", "test_event_hubs_playbook.py"),
 ]
 
 # Files an ``.. excerpt:`` may quote (relative to the collection root), and what runs them.
