@@ -27,50 +27,35 @@ def write(tmp_path, tasks):
 
 
 def test_provisioned_lifecycle(aws, msk, tmp_path):
-    predicted = msk("msk_cluster", PROVISIONED, check=True)
-    assert predicted["changed"] and predicted["operations"] == [
-        {"call": "create_cluster", "changes": {"state": ["absent", "present"]}},
-        {"call": "register_scalable_target/put_scaling_policy", "changes": {
-            "storage_autoscaling": [{"max_volume_size": 0, "target_utilization": None},
-                                    {"max_volume_size": 500, "target_utilization": 60}]}}]
-    assert clusters(aws) == {}, "check mode created a cluster"
-
-    created = msk("msk_cluster", PROVISIONED)
-    assert created["changed"] and created["state_history"] == ["CREATING"]
-    assert created["operations"] == predicted["operations"]
-    info = clusters(aws)["orders"]
-    prov = info["Provisioned"]
-    assert prov["NumberOfBrokerNodes"] == 2
-    assert prov["BrokerNodeGroupInfo"]["StorageInfo"]["EbsStorageInfo"]["VolumeSize"] == 100
-    assert prov["ClientAuthentication"]["Sasl"] == {"Scram": {"Enabled": True},
-                                                    "Iam": {"Enabled": True}}
-    assert info["Tags"] == {"team": "payments", "specweave.kafka/deletion-protection": "true"}
-    scaling = aws.client("application-autoscaling")
-    (target,) = scaling.describe_scalable_targets(ServiceNamespace="kafka")["ScalableTargets"]
-    assert target["ResourceId"] == info["ClusterArn"] and target["MaxCapacity"] == 500
-    (policy,) = scaling.describe_scaling_policies(ServiceNamespace="kafka")["ScalingPolicies"]
-    assert policy["TargetTrackingScalingPolicyConfiguration"]["TargetValue"] == 60
-    for key in ("name", "cluster_type", "kafka_version", "brokers_per_az", "subnets",
-                "client_authentication", "tags", "storage_autoscaling"):
-        assert created["cluster"][key] == predicted["cluster"][key], key
-
-    assert created["arn"] == info["ClusterArn"]
+    """One playbook: check mode, create, re-run, two refusals, tags and protection off; then
+    boto3 reads the cluster back; then state: absent. Had check mode created the cluster, the
+    create would have found it and sent nothing."""
     cluster = dict(PROVISIONED)
     tasks = [
-        {"name": "re-run", "specweave.kafka.msk_cluster": cluster, "register": "rerun"},
+        {"name": "check", "specweave.kafka.msk_cluster": cluster, "check_mode": True},
+        {"name": "create", "specweave.kafka.msk_cluster": cluster},
+        {"name": "re-run", "specweave.kafka.msk_cluster": cluster},
         {"name": "smaller volume", "specweave.kafka.msk_cluster": dict(cluster, ebs_volume_size=50),
          "register": "smaller", "failed_when": False},
         {"name": "protected", "specweave.kafka.msk_cluster": {"name": "orders", "state": "absent",
                                                               "wait": False},
          "register": "protected", "failed_when": False},
         {"name": "tags, protection off", "specweave.kafka.msk_cluster": dict(
-            cluster, tags={"team": "ledger"}, deletion_protection=False), "register": "tagged"},
-        {"name": "absent", "specweave.kafka.msk_cluster": {"name": "orders", "state": "absent",
-                                                           "wait": False},
-         "register": "absent"},
+            cluster, tags={"team": "ledger"}, deletion_protection=False)},
     ]
     run = run_playbook(write(tmp_path, tasks), env=aws.env())
     results = dict((r["_task"], r) for r in run.task_results())
+    predicted, created = results["check"], results["create"]
+    assert predicted["changed"] and predicted["operations"] == [
+        {"call": "create_cluster", "changes": {"state": ["absent", "present"]}},
+        {"call": "register_scalable_target/put_scaling_policy", "changes": {
+            "storage_autoscaling": [{"max_volume_size": 0, "target_utilization": None},
+                                    {"max_volume_size": 500, "target_utilization": 60}]}}]
+    assert created["changed"] and created["state_history"] == ["CREATING"]
+    assert created["operations"] == predicted["operations"]
+    for key in ("name", "cluster_type", "kafka_version", "brokers_per_az", "subnets",
+                "client_authentication", "tags", "storage_autoscaling"):
+        assert created["cluster"][key] == predicted["cluster"][key], key
     assert results["re-run"]["changed"] is False and results["re-run"]["operations"] == []
     assert results["smaller volume"]["msg"].startswith(
         "The MSK cluster orders cannot be changed as asked; nothing was changed: "
@@ -83,7 +68,24 @@ def test_provisioned_lifecycle(aws, msk, tmp_path):
             {"team": "payments", "specweave.kafka/deletion-protection": "true"},
             {"team": "ledger"}]}}]
     assert tagged["cluster"]["tags"] == {"team": "ledger"}
-    assert results["absent"]["changed"]
+
+    (info,) = clusters(aws).values()
+    assert info["ClusterArn"] == created["arn"]
+    prov = info["Provisioned"]
+    assert prov["NumberOfBrokerNodes"] == 2
+    assert prov["BrokerNodeGroupInfo"]["StorageInfo"]["EbsStorageInfo"]["VolumeSize"] == 100
+    assert prov["ClientAuthentication"]["Sasl"] == {"Scram": {"Enabled": True},
+                                                    "Iam": {"Enabled": True}}
+    assert info["Tags"] == {"team": "ledger"}
+    scaling = aws.client("application-autoscaling")
+    (target,) = scaling.describe_scalable_targets(ServiceNamespace="kafka")["ScalableTargets"]
+    assert target["ResourceId"] == info["ClusterArn"] and target["MaxCapacity"] == 500
+    (policy,) = scaling.describe_scaling_policies(ServiceNamespace="kafka")["ScalingPolicies"]
+    assert policy["TargetTrackingScalingPolicyConfiguration"]["TargetValue"] == 60
+
+    absent = msk("msk_cluster", {"name": "orders", "state": "absent", "wait": False})
+    assert absent["changed"] and absent["operations"] == [
+        {"call": "delete_cluster", "changes": {"state": ["present", "absent"]}}]
     assert clusters(aws) == {}
 
 
