@@ -46,29 +46,37 @@ def _session():
 
 
 class StubbedAws(object):
+    """Stubbed clients, each made on first use (a test that needs no AWS service makes none)."""
+
     def __init__(self):
-        session = _session()
         self.clients = {}
         self.stubbers = {}
-        for service in ("kafka", "secretsmanager", "application-autoscaling"):
-            client = session.create_client(service, region_name=REGION,
-                                           aws_access_key_id="AKIDSTUBSTUBSTUBSTUB",
-                                           aws_secret_access_key="stub-secret")
+
+    def client(self, service):
+        if service not in self.clients:
+            client = _session().create_client(service, region_name=REGION,
+                                              aws_access_key_id="AKIDSTUBSTUBSTUBSTUB",
+                                              aws_secret_access_key="stub-secret")
             self.clients[service] = client
             self.stubbers[service] = Stubber(client)
             self.stubbers[service].activate()
+        return self.clients[service]
+
+    def stubber(self, service):
+        self.client(service)
+        return self.stubbers[service]
 
     @property
     def kafka(self):
-        return self.stubbers["kafka"]
+        return self.stubber("kafka")
 
     @property
     def secretsmanager(self):
-        return self.stubbers["secretsmanager"]
+        return self.stubber("secretsmanager")
 
     @property
     def autoscaling(self):
-        return self.stubbers["application-autoscaling"]
+        return self.stubber("application-autoscaling")
 
     def done(self):
         for stubber in self.stubbers.values():
@@ -81,7 +89,7 @@ def stub_aws(monkeypatch):
     stubbed = StubbedAws()
 
     def client(self, service, retry_decorator=None, **extra):
-        return RetryingBotoClientWrapper(stubbed.clients[service], retry_decorator)
+        return RetryingBotoClientWrapper(stubbed.client(service), retry_decorator)
 
     monkeypatch.setattr(AnsibleAWSModule, "client", client)
     monkeypatch.setattr(MskConnection, "retry_delay", 0)
