@@ -754,6 +754,27 @@ class ClusterResource(Resource):
         return Plan(bool(operations), result, diff=dict(before=before, after=after),
                     data=("update", operations))
 
+    def verify(self, ctx, plan, failures):
+        """A Kafka upgrade goes only to a version MSK offers from the cluster's (in check mode
+        too): ``GetCompatibleKafkaVersions``."""
+        verb, data = plan.data
+        if verb != "update":
+            return
+        for operation in data:
+            if operation["call"] != "update_cluster_kafka_version":
+                continue
+            before, target = operation["changes"]["kafka_version"]
+            with ctx.step("Read the Kafka versions MSK upgrades %s to" % before):
+                answer = ctx.client.kafka.get_compatible_kafka_versions(
+                    ClusterArn=plan.result["arn"], aws_retry=True)
+            offered = sorted(set(version for item in answer.get("CompatibleKafkaVersions") or []
+                                 for version in item.get("TargetVersions") or []),
+                             key=version_key)
+            if target not in offered:
+                failures.add("kafka_version %s -> %s" % (before, target),
+                             "MSK upgrades this cluster only to %s"
+                             % (", ".join(offered) or "no other version"))
+
     def apply(self, ctx, plan, failures):
         verb, data = plan.data
         desired = ctx.params

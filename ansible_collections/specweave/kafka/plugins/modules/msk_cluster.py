@@ -61,7 +61,9 @@ options:
   kafka_version:
     description:
       - Apache Kafka version, for example V(3.6.0). Required for a provisioned cluster; a higher
-        version upgrades it in place, a lower one is refused.
+        version upgrades it in place, a lower one is refused. An upgrade goes only to a version
+        MSK offers from the cluster's (C(GetCompatibleKafkaVersions), asked first, in check mode
+        too).
     type: str
   broker_instance_type:
     description:

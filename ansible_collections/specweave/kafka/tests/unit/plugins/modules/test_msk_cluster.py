@@ -324,3 +324,29 @@ def test_absent_without_cluster_is_unchanged(run_main, aws):
     listed(aws.kafka)
     result, failed = run_main(module.main, dict(AWS_ARGS, name="orders", state="absent"))
     assert not failed and result["changed"] is False and result["cluster"] == {}
+
+
+def test_kafka_upgrade_goes_only_to_a_version_msk_offers(run_main, aws):
+    def reads():
+        listed(aws.kafka, provisioned_info())
+        described(aws.kafka, provisioned_info())
+        aws.kafka.add_response("get_compatible_kafka_versions", {"CompatibleKafkaVersions": [
+            {"SourceVersion": "3.6.0", "TargetVersions": ["3.7.x", "3.8.x"]}]},
+            {"ClusterArn": ARN})
+
+    reads()
+    refused, failed = run_main(module.main, args(kafka_version="3.9.1"), check_mode=True)
+    assert failed and "kafka_version 3.6.0 -> 3.9.1: MSK upgrades this cluster only to " \
+        "3.7.x, 3.8.x" in refused["msg"] and "nothing was changed" in refused["msg"]
+
+    reads()
+    described(aws.kafka, provisioned_info())
+    aws.kafka.add_response("update_cluster_kafka_version", {"ClusterArn": ARN}, {
+        "ClusterArn": ARN, "CurrentVersion": "K3AEGXETSR30VB", "TargetKafkaVersion": "3.8.x"})
+    described(aws.kafka, provisioned_info(state="UPDATING"))
+    described(aws.kafka, provisioned_info(kafka="3.8.x", version="K2"))
+    aws.kafka.add_response("get_bootstrap_brokers", BOOTSTRAP, {"ClusterArn": ARN})
+    result, failed = run_main(module.main, args(kafka_version="3.8.x"))
+    assert not failed, result.get("msg")
+    assert result["state_history"] == ["ACTIVE", "UPDATING", "ACTIVE"]
+    assert result["cluster"]["kafka_version"] == "3.8.x"
