@@ -120,8 +120,8 @@ options:
 attributes:
   action_group:
     support: full
-    membership: [specweave.kafka.aws_msk]
-    description: Use C(group/specweave.kafka.aws_msk) in C(module_defaults) (for example for
+    membership: [specweave.kafka.msk]
+    description: Use C(group/specweave.kafka.msk) in C(module_defaults) (for example for
       O(region) and O(profile)).
 """
 
@@ -136,6 +136,6 @@ attributes:
     description: Nothing changes, so there is no diff.
   action_group:
     support: full
-    membership: [specweave.kafka.aws_msk]
-    description: Use C(group/specweave.kafka.aws_msk) in C(module_defaults).
+    membership: [specweave.kafka.msk]
+    description: Use C(group/specweave.kafka.msk) in C(module_defaults).
 """
