@@ -7,9 +7,34 @@
 # newest version of which all three are served; the worker speaks to a 4.4 broker as any client.
 # Usage: connect-libs.sh [VERSION]   (default: $KAFKA_CONNECT_VERSION or 4.3.0)
 # Cache: ${SPECWEAVE_CACHE:-~/.cache/specweave-kafka}/connect-<version>-r<N>/libs
+#
+#        connect-libs.sh debezium [VERSION]   Debezium's PostgreSQL connector plugin archive
+#        (io.debezium:debezium-connector-postgres:<version>:tar.gz:plugin, default 3.6.1.Final),
+#        unpacked into a folder for plugin.path, whose path is printed.
+# Cache: ${SPECWEAVE_CACHE:-~/.cache/specweave-kafka}/debezium-postgres-<version>-r<N>
 set -euo pipefail
-version=${1:-${KAFKA_CONNECT_VERSION:-4.3.0}}
 cache=${SPECWEAVE_CACHE:-$HOME/.cache/specweave-kafka}
+if [ "${1:-}" = debezium ]; then
+  version=${2:-${DEBEZIUM_VERSION:-3.6.1.Final}}
+  dest="$cache/debezium-postgres-$version-r1"
+  if [ -f "$dest/.complete" ]; then
+    echo "$dest"
+    exit 0
+  fi
+  work=$(mktemp -d)
+  trap 'rm -rf "$work"' EXIT
+  echo "connect-libs: fetching Debezium's PostgreSQL connector $version from Maven Central" >&2
+  mvn -q -B -Dstyle.color=never dependency:copy \
+    -Dartifact="io.debezium:debezium-connector-postgres:$version:tar.gz:plugin" \
+    -DoutputDirectory="$work" -Dmdep.useBaseVersion=true >&2
+  rm -rf "$dest"
+  mkdir -p "$dest"
+  tar -xzf "$work/debezium-connector-postgres-$version-plugin.tar.gz" -C "$dest"
+  touch "$dest/.complete"
+  echo "$dest"
+  exit 0
+fi
+version=${1:-${KAFKA_CONNECT_VERSION:-4.3.0}}
 # The suffix changes whenever the dependency list below changes, so old caches are not reused.
 dest="$cache/connect-$version-r1"
 if [ -f "$dest/.complete" ]; then

@@ -229,6 +229,11 @@ class ConnectWorker(object):
         self.close()
 
 
+def debezium_plugins():
+    """The cached plugin.path folder with Debezium's PostgreSQL connector."""
+    return cached("connect-libs.sh", "debezium")
+
+
 def connect_archive(version=CONNECT_VERSION, scala="2.13"):
     """An archive laid out like Apache Kafka's (``kafka_<scala>-<version>/libs/``) with the
     Connect worker of ``connect_libs`` but without ``connect-file``, for the kafka_connect role

@@ -1,5 +1,5 @@
 """Fixtures of the Kafka Connect tests: ONE real Connect worker (testbed.connect) for the session,
-on the session's ``kafka`` broker.
+on the session's ``kafka`` broker, with Debezium's PostgreSQL connector in its plugin.path.
 
 SPECWEAVE_CONNECT_ATTACH=<json file with url and bootstrap> uses a running worker and broker
 instead (quick local iterations); the tests then leave them running.
@@ -9,7 +9,7 @@ import os
 
 import pytest
 
-from testbed.connect import ConnectWorker
+from testbed.connect import ConnectWorker, debezium_plugins
 
 
 class Attached(object):
@@ -36,7 +36,7 @@ def connect(request):
         yield Attached(state["url"], state["bootstrap"])
         return
     kafka = request.getfixturevalue("kafka")
-    worker = ConnectWorker(kafka.bootstrap_servers)
+    worker = ConnectWorker(kafka.bootstrap_servers, plugin_dirs=[debezium_plugins()])
     worker.start()
     yield worker
     worker.close()
