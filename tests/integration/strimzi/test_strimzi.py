@@ -179,7 +179,7 @@ def test_check_mode_reports_the_change_and_applies_nothing(kube, first_run, desi
     desired = with_desired_state(desired_state_file, tmp, "check.yml", change)
     run = run_playbook(PLAY, extra_vars(kube, desired, tmp), check=True)
     assert run.returncode == 0, failed_tasks(run)
-    assert changed_tasks(run) == ["Resources | KafkaTopics (server-side apply)"]
+    assert changed_tasks(run) == ["Resources | KafkaTopics and KafkaUsers (server-side apply)"]
     assert kube.get(V1, "KafkaTopic", "orders", NAMESPACE)["spec"]["partitions"] == 6
     assert kube.get(V1, "KafkaTopic", "payments", NAMESPACE) is None
 
