@@ -30,6 +30,7 @@ import json
 import random
 import time
 
+from ansible.module_utils.basic import env_fallback
 from ansible.module_utils.six.moves.urllib.error import HTTPError, URLError
 from ansible.module_utils.six.moves.urllib.parse import urlencode
 from ansible.module_utils.six.moves.urllib import request as urllib_request
@@ -86,6 +87,26 @@ def error_words(exc):
     """The text of a connection error and of the reason it wraps (URLError), upper case."""
     reason = getattr(exc, "reason", None)
     return " ".join(str(part) for part in (reason, exc) if part is not None).upper()
+
+
+def rest_argument_spec(env_prefix):
+    """The connection options of a REST family on this layer (url, basic auth or bearer token,
+    TLS files, timeout, retries), each with its ``<env_prefix>_<OPTION>`` environment fallback;
+    secrets ``no_log``. A family's doc fragment documents the same options."""
+    def env(name):
+        return (env_fallback, ["%s_%s" % (env_prefix, name.upper())])
+    return dict(
+        url=dict(type="str", required=True, fallback=env("url")),
+        username=dict(type="str", fallback=env("username")),
+        password=dict(type="str", no_log=True, fallback=env("password")),
+        token=dict(type="str", no_log=True, fallback=env("token")),
+        ca_path=dict(type="path", fallback=env("ca_path")),
+        client_cert=dict(type="path", fallback=env("client_cert")),
+        client_key=dict(type="path", fallback=env("client_key")),
+        validate_certs=dict(type="bool", default=True, fallback=env("validate_certs")),
+        timeout=dict(type="int", default=30, fallback=env("timeout")),
+        retries=dict(type="int", default=3, fallback=env("retries")),
+    )
 
 
 class TlsFilesError(Exception):

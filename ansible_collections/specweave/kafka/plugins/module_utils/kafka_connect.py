@@ -16,32 +16,21 @@ __metaclass__ = type
 
 import re
 
-from ansible.module_utils.basic import env_fallback
 from ansible.module_utils.six.moves.urllib.parse import quote
 from ansible_collections.specweave.kafka.plugins.module_utils.http_client import (
     HttpClient,
     HttpFamily,
     RetryPolicy,
+    rest_argument_spec,
     tls_dropped,
 )
 from ansible_collections.specweave.kafka.plugins.module_utils.runner import Connection
 
 
 def kafka_connect_argument_spec():
-    """Connection options shared by the Connect modules (doc fragment ``kafka_connect``)."""
-    return dict(
-        url=dict(type="str", required=True, fallback=(env_fallback, ["KAFKA_CONNECT_URL"])),
-        username=dict(type="str", fallback=(env_fallback, ["KAFKA_CONNECT_USERNAME"])),
-        password=dict(type="str", no_log=True, fallback=(env_fallback, ["KAFKA_CONNECT_PASSWORD"])),
-        token=dict(type="str", no_log=True, fallback=(env_fallback, ["KAFKA_CONNECT_TOKEN"])),
-        ca_path=dict(type="path", fallback=(env_fallback, ["KAFKA_CONNECT_CA_PATH"])),
-        client_cert=dict(type="path", fallback=(env_fallback, ["KAFKA_CONNECT_CLIENT_CERT"])),
-        client_key=dict(type="path", fallback=(env_fallback, ["KAFKA_CONNECT_CLIENT_KEY"])),
-        validate_certs=dict(type="bool", default=True,
-                            fallback=(env_fallback, ["KAFKA_CONNECT_VALIDATE_CERTS"])),
-        timeout=dict(type="int", default=30, fallback=(env_fallback, ["KAFKA_CONNECT_TIMEOUT"])),
-        retries=dict(type="int", default=3, fallback=(env_fallback, ["KAFKA_CONNECT_RETRIES"])),
-    )
+    """Connection options shared by the Connect modules (doc fragment ``kafka_connect``),
+    with the ``KAFKA_CONNECT_*`` environment fallbacks."""
+    return rest_argument_spec("KAFKA_CONNECT")
 
 
 KAFKA_CONNECT_MUTUALLY_EXCLUSIVE = [("token", "username")]

@@ -245,6 +245,16 @@ def test_the_listing_expands_info_and_status_in_one_request():
     assert opener.calls[0][1] == "http://w:8083/connectors?expand=info&expand=status"
 
 
+def test_connection_options_fall_back_to_the_kafka_connect_environment(monkeypatch):
+    from ansible_collections.specweave.kafka.plugins.module_utils.kafka_connect import (
+        kafka_connect_argument_spec,
+    )
+    spec = kafka_connect_argument_spec()
+    assert spec["url"]["fallback"][1] == ["KAFKA_CONNECT_URL"]
+    assert spec["validate_certs"]["fallback"][1] == ["KAFKA_CONNECT_VALIDATE_CERTS"]
+    assert [k for k, v in spec.items() if v.get("no_log")] == ["password", "token"]
+
+
 def test_unreachable_worker_message():
     from ansible.module_utils.six.moves.urllib.error import URLError
     c = client([URLError("Connection refused")], retries=0)[0]
