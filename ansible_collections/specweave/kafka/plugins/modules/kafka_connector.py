@@ -197,9 +197,11 @@ attributes:
     description: Shows the state and config (secrets hidden) of each changed connector before and after.
   action_group:
     support: full
-    description: Use C(group/specweave.kafka.kafka) in C(module_defaults) to set the connection once.
+    description: >-
+      Use C(group/specweave.kafka.kafka_connect) in C(module_defaults) to set the connection once
+      (a group of its own: its connection options are not those of the Kafka modules).
     membership:
-      - specweave.kafka.kafka
+      - specweave.kafka.kafka_connect
 author:
   - specweave.kafka developers (@specweave)
 seealso:

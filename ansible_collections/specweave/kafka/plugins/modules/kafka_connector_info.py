@@ -43,9 +43,11 @@ attributes:
     description: Changes nothing, so shows no diff.
   action_group:
     support: full
-    description: Use C(group/specweave.kafka.kafka) in C(module_defaults) to set the connection once.
+    description: >-
+      Use C(group/specweave.kafka.kafka_connect) in C(module_defaults) to set the connection once
+      (a group of its own: its connection options are not those of the Kafka modules).
     membership:
-      - specweave.kafka.kafka
+      - specweave.kafka.kafka_connect
 author:
   - specweave.kafka developers (@specweave)
 seealso:
