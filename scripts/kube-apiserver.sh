@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds a real kube-apiserver for the tests of the strimzi role and `make dev`: Kubernetes' own
 # cmd/kube-apiserver from its Go modules, into a cache folder; prints the binary's path.
-# Usage: kube-apiserver.sh   Cache: ${SPECWEAVE_CACHE:-~/.cache/specweave-kafka}/kube-apiserver-<version>-r1/kube-apiserver
+# Usage: kube-apiserver.sh   Cache: ${SPECWEAVE_CACHE:-~/.cache/specweave-kafka}/kube-apiserver-<version>-r2/kube-apiserver
 # Needs Go (>= the go directive of k8s.io/kubernetes) and the Go module proxy. k8s.io/kubernetes is
 # not meant to be required as a module: its go.mod points every k8s.io staging module at
 # ./staging/src/..., so this script writes one `replace` per staging module, pinned to the
@@ -13,7 +13,7 @@ set -euo pipefail
 version=1.34.4
 staging=0.34.4
 cache=${SPECWEAVE_CACHE:-$HOME/.cache/specweave-kafka}
-dest="$cache/kube-apiserver-$version-r1"
+dest="$cache/kube-apiserver-$version-r2"
 if [ -f "$dest/.complete" ]; then
   echo "$dest/kube-apiserver"
   exit 0
@@ -48,7 +48,11 @@ EOF
 echo "kube-apiserver: go mod tidy" >&2
 (cd "$work" && go mod tidy >&2)
 echo "kube-apiserver: building kube-apiserver v$version (a few minutes)" >&2
-(cd "$work" && go build -trimpath -o "$work/kube-apiserver" k8s.io/kubernetes/cmd/kube-apiserver >&2)
+# the version the server reports (/version, --version), as a release build stamps it
+v=k8s.io/component-base/version
+ldflags="-s -w -X $v.gitVersion=v$version -X $v.gitMajor=${version%%.*} -X $v.gitMinor=$(echo "$version" | cut -d. -f2)"
+(cd "$work" && go build -trimpath -ldflags "$ldflags" -o "$work/kube-apiserver" \
+  k8s.io/kubernetes/cmd/kube-apiserver >&2)
 rm -rf "$dest"
 mkdir -p "$dest"
 cp "$work/kube-apiserver" "$dest/kube-apiserver"
