@@ -59,6 +59,7 @@ EXCERPT_SOURCES = {
     "examples/site/**": "the molecule scenario site (its inventory and desired state)",
     "playbooks/dev_env.yml": "tests/integration/kafka_broker/test_dev_lifecycle.py and test_dev_env_monitoring.py",
     "playbooks/rolling_restart.yml": "the molecule scenario rolling",
+    "playbooks/kafka_connect.yml": "tests/integration/kafka_connect/test_kafka_connect_role.py",
     "molecule/site/converge.yml": "the molecule scenario site",
     "meta/execution-environment.yml": "scripts/ee.sh (make ee: ansible-builder introspects it)",
     "examples/execution-environment/*": "scripts/ee.sh (make ee: ansible-builder create)",
