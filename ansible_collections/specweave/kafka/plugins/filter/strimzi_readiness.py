@@ -13,7 +13,7 @@ version_added: 1.0.0
 description:
   - Reads the C(status.conditions) and C(status.observedGeneration) that the Strimzi operator
     writes on C(Kafka), C(KafkaNodePool), C(KafkaTopic) and C(KafkaUser) objects (as returned by
-    M(kubernetes.core.k8s_info)).
+    C(kubernetes.core.k8s_info)).
   - A resource is ready when the operator has seen its current generation and reports
     C(Ready=True); failed when it reports C(Ready=False) or C(NotReady=True) with a reason other
     than creating or updating; otherwise in progress.

@@ -22,7 +22,7 @@ description:
     client authentication on an unencrypted listener, a ZooKeeper-era field with
     C(kafka.strimzi.io/v1), an ACL of a principal that is not a declared user...) is reported at
     once, before anything is applied.
-  - The M(specweave.kafka.strimzi) role uses it; see its argument specification for the meaning
+  - The C(specweave.kafka.strimzi) role uses it; see its argument specification for the meaning
     of each setting.
 options:
   _input:
