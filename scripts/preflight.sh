@@ -18,6 +18,8 @@ declare -A debian=(
   [ss]=iproute2
   [pgrep]=procps
   [nsenter]=util-linux
+  [dpkg-deb]=dpkg
+  [openssl]=openssl
   [node]=""
   [go]=""
   [apt-get]=""
@@ -57,6 +59,9 @@ check() {
     go=$(go version 2>/dev/null | sed -n 's/.* go\([0-9][0-9.]*\).*/\1/p' || true)
     if [ -z "$go" ] || ! version_at_least "$go" 1.25; then missing+=(go); fi
     command -v apt-get >/dev/null || missing+=(apt-get)
+    # Debian packages unpacked without installing them (Prometheus, etcd); the test kube-apiserver's key
+    command -v dpkg-deb >/dev/null || missing+=(dpkg-deb)
+    command -v openssl >/dev/null || missing+=(openssl)
   fi
 }
 
