@@ -17,7 +17,8 @@
 # requirements.txt, the Python that made it and the ansible.posix copied in): a re-run with nothing
 # changed creates nothing and calls no registry (0.8 s for the three). ansible.posix (the json
 # stdout callback the test bed parses) is copied from the main virtualenv's ansible package; it
-# requires ansible-core >= 2.15.
+# requires ansible-core >= 2.15. Each also gets amazon.aws (the MSK modules import it; see
+# amazon_aws below) and the unit tests' own Python requirements (tests/unit/requirements.txt).
 #
 # Usage: scripts/core-matrix.sh [VERSION ...]   (default: $ANSIBLE_CORE_VERSIONS or "2.16 2.17 2.18")
 #        scripts/core-matrix.sh --prefetch      only creates the virtualenvs (scripts/prefetch.sh)
@@ -46,13 +47,34 @@ pytest-xdist>=3.5
 pytest-mock>=3.12
 mock
 EOF
-  grep -v '^\s*#' "$coll/requirements.txt" | sed '/^\s*$/d'
+  grep -hv '^\s*#' "$coll/requirements.txt" "$coll/tests/unit/requirements.txt" | sed '/^\s*$/d'
+}
+
+# The amazon.aws the MSK modules import (galaxy.yml: >=9.0.0), at a release that supports every
+# ansible-core of the matrix: amazon.aws 10 (in the main virtualenv's ansible 12) requires
+# ansible-core 2.17. Galaxy is not reachable here; the ansible 11 wheel on PyPI carries amazon.aws
+# 9.5.2 (requires_ansible >=2.15.0). The wheel is downloaded once into the cache.
+AMAZON_AWS_WHEEL=ansible==11.13.0
+amazon_aws() {  # amazon_aws SITE: puts amazon.aws into SITE/ansible_collections
+  local wheels="$cache/wheels" wheel
+  mkdir -p "$wheels"
+  wheel=$(ls "$wheels"/ansible-"${AMAZON_AWS_WHEEL#ansible==}"-py3-none-any.whl 2>/dev/null || true)
+  if [ -z "$wheel" ]; then
+    "$repo/.venv/bin/pip" download -q --no-deps "$AMAZON_AWS_WHEEL" -d "$wheels" >&2 || return 1
+    wheel=$(ls "$wheels"/ansible-"${AMAZON_AWS_WHEEL#ansible==}"-py3-none-any.whl)
+  fi
+  "$repo/.venv/bin/python" - "$wheel" "$1" <<'PY'
+import sys, zipfile
+prefix = "ansible_collections/amazon/aws/"
+with zipfile.ZipFile(sys.argv[1]) as wheel:
+    wheel.extractall(sys.argv[2], [n for n in wheel.namelist() if n.startswith(prefix)])
+PY
 }
 
 # venv VERSION: creates (or keeps) the virtualenv of that version; prints its path
 venv() {
   local version=$1 dir="$cache/venv-core-$1" key start
-  key=$( { requirements "$version"; python3 -VV; sha256sum < "$posix/MANIFEST.json"; } | sha256sum | cut -c1-16)
+  key=$( { requirements "$version"; python3 -VV; sha256sum < "$posix/MANIFEST.json"; echo "$AMAZON_AWS_WHEEL"; } | sha256sum | cut -c1-16)
   if [ ! -f "$dir/.core-matrix-$key" ]; then
     start=$(date +%s)
     echo "core-matrix: creating $dir" >&2
@@ -64,6 +86,7 @@ venv() {
     site=$("$dir/bin/python" -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')
     mkdir -p "$site/ansible_collections/ansible"
     cp -r "$posix" "$site/ansible_collections/ansible/posix"
+    amazon_aws "$site"
     touch "$dir/.core-matrix-$key"
     echo "core-matrix: ansible-core $version virtualenv created in $(( $(date +%s) - start )) s" >&2
   fi
