@@ -129,7 +129,7 @@ def test_user_lifecycle_drift_and_secrets(secure):
     assert credentials(secure, a, b) == {}
     assert not can_login(secure, b, pb, "SCRAM-SHA-256")
     # The deleted user cannot use the modules either: a clear authentication failure.
-    denied = run("kafka_info", secure, dict(request_timeout_ms=5000),
+    denied = run("kafka_info", secure, dict(request_timeout_ms=15000),
                  conn=secure.module_args(a, pa2))
     assert denied.get("failed") is True
     assert auth_refused(secure.sasl_bootstrap_servers, a).fullmatch(denied["msg"]), denied["msg"]
@@ -139,7 +139,7 @@ def test_wrong_password_fails_clearly_in_every_module(secure):
     wrong = "wrong-" + uuid.uuid4().hex
     for module in MODULES:
         started = time.time()
-        args = dict(MINIMAL_ARGS[module], request_timeout_ms=5000)
+        args = dict(MINIMAL_ARGS[module], request_timeout_ms=15000)
         result = run(module, secure, args, conn=secure.module_args("admin", wrong), verbosity=3)
         elapsed = time.time() - started
         assert result.get("failed") is True, module
