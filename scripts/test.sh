@@ -28,7 +28,7 @@ run_stage() {
   local stage=$1 start result
   start=$(date +%s)
   echo "==> make $stage"
-  if make -C "$repo" --no-print-directory "$stage" 2>&1 | sed -u "s/^/[$stage] /"; then
+  if make -C "$repo" --no-print-directory "$stage" 2>&1 | sed -u "s/^/[$stage] /" | tee "$logs/$stage.log"; then
     result=ok
   else
     result=FAILED
@@ -75,6 +75,16 @@ else
     status=1
   fi
 fi
+# The end of each failed stage's output again, so that a failure in one lane is not buried under the
+# output of the lanes that went on after it (CI keeps only the tail of a run's output).
+for log in "$logs"/*.log; do
+  [ -e "$log" ] || continue
+  stage=$(basename "$log" .log)
+  if grep -q "^$stage .* FAILED\$" "$logs/times" 2>/dev/null; then
+    echo "==> the last lines of $stage (FAILED)"
+    tail -n 40 "$log"
+  fi
+done
 echo "==> stage times"
 sed 's/^/  /' "$logs/times"
 printf '  %-20s %5d s  (wall clock)\n' total $(( $(date +%s) - total_start ))
