@@ -10,21 +10,10 @@ import subprocess
 import pytest
 
 from testbed.ansible import run_playbook
-from testbed.kafka import REPO, free_port_block
+from testbed.kafka import free_port_block
 from testbed.cache import cached
 
-PLAYBOOK = os.path.join(REPO, "ansible_collections", "specweave", "kafka", "playbooks", "dev_env.yml")
-
-
-# Extra vars of every dev_env.yml run of the area: short `for` durations and a small lag threshold,
-# so that the monitoring tests' faults fire within seconds (the same on every run: a re-run with
-# them changes nothing).
-DEV_VARS = {
-    "kafka_monitoring_alert_for": {},
-    "kafka_monitoring_alert_for_default": "5s",
-    "kafka_monitoring_alert_consumer_lag": 20,
-    "kafka_monitoring_lag_window": "30s",
-}
+from dev_cluster import DEV_VARS, PLAYBOOK
 
 
 @pytest.fixture(scope="session")

@@ -38,7 +38,7 @@ from testbed.grafana import panel_queries
 from testbed.kafka import REPO
 from testbed.wait import wait_until
 
-from conftest import DEV_VARS as FAST
+from dev_cluster import DEV_VARS as FAST
 
 COLL = os.path.join(REPO, "ansible_collections", "specweave", "kafka")
 PLAYBOOK = os.path.join(COLL, "playbooks", "dev_env.yml")

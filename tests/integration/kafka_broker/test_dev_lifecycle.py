@@ -16,7 +16,7 @@ import subprocess
 from testbed.ansible import run_playbook
 from testbed.kafka import kafka_libs
 
-from conftest import DEV_VARS, PLAYBOOK
+from dev_cluster import DEV_VARS, PLAYBOOK
 
 NODES = ["kafka-dev-1", "kafka-dev-2", "kafka-dev-3"]
 
