@@ -36,6 +36,7 @@ class MutualTlsProxy(object):
             self.upstream_context = ssl.create_default_context(cafile=upstream_cafile)
         self.peers = []
         self.refused = []
+        self.upstream_errors = []
         self._lock = threading.Lock()
         self._sockets = set()
         self._threads = []
@@ -73,7 +74,10 @@ class MutualTlsProxy(object):
             self._spawn(self._serve, self._track(raw))
 
     def _serve(self, raw):
-        raw.settimeout(10)
+        # handshakes get a minute (a busy 2-core machine runs several JVMs beside the relay); the
+        # relay itself then blocks without a timeout: select() tells when bytes came, and a TLS
+        # record may take a while to arrive whole (stop() closes the sockets to end it)
+        raw.settimeout(60)
         try:
             client = self._track(self.context.wrap_socket(raw, server_side=True))
         except (ssl.SSLError, OSError) as exc:
@@ -85,14 +89,18 @@ class MutualTlsProxy(object):
         with self._lock:
             self.peers.append(subject.get("commonName"))
         try:
-            upstream = socket.create_connection(self.upstream, timeout=10)
+            upstream = socket.create_connection(self.upstream, timeout=60)
             if self.upstream_context is not None:
                 upstream = self.upstream_context.wrap_socket(upstream,
                                                              server_hostname=self.upstream[0])
             self._track(upstream)
-        except OSError:
+        except OSError as exc:
+            with self._lock:
+                self.upstream_errors.append(str(exc))
             client.close()
             return
+        client.settimeout(None)
+        upstream.settimeout(None)
         self._relay(client, upstream)
 
     def _relay(self, client, upstream):
