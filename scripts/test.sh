@@ -16,24 +16,30 @@
 # Everything the stages download is fetched first, one step after the other (scripts/prefetch.sh),
 # so that the lanes only read the caches. SPECWEAVE_TEST_LANES=1 runs every stage in a row, =2 in
 # two lanes (the third lane's stages after the second's).
-# Each lane's output is printed as it comes, every line prefixed with its stage.
+# Each lane's output is printed as it comes, every line prefixed with its stage. The stage times at
+# the end give each stage's wall-clock and CPU seconds (scripts/cpu-time.sh): on two cores the
+# suite is CPU-bound, and the CPU seconds say what a stage costs whatever ran beside it.
 set -uo pipefail
 repo=$(cd "$(dirname "$0")/.." && pwd)
 logs=$(mktemp -d "${TMPDIR:-/tmp}/specweave-test.XXXXXX")
 trap 'rm -rf "$logs"' EXIT
 total_start=$(date +%s)
 
-# run_stage NAME: `make NAME` with each output line prefixed; records "NAME seconds ok|FAILED"
+# run_stage NAME: `make NAME` with each output line prefixed; records "NAME seconds ok|FAILED" and
+# the CPU seconds of the stage's processes (scripts/cpu-time.sh; podman's containers not counted)
 run_stage() {
-  local stage=$1 start result
+  local stage=$1 start result cpu
   start=$(date +%s)
   echo "==> make $stage"
-  if make -C "$repo" --no-print-directory "$stage" 2>&1 | sed -u "s/^/[$stage] /" | tee "$logs/$stage.log"; then
+  if bash "$repo/scripts/cpu-time.sh" make -C "$repo" --no-print-directory "$stage" 2>&1 \
+      | sed -u "s/^/[$stage] /" | tee "$logs/$stage.log"; then
     result=ok
   else
     result=FAILED
   fi
-  printf '%-20s %5d s  %s\n' "$stage" $(( $(date +%s) - start )) "$result" >> "$logs/times"
+  cpu=$(sed -n "s/^\[$stage\] cpu-time: .* s wall, \([0-9.]*\) s CPU.*/\1/p" "$logs/$stage.log" | tail -n 1)
+  printf '%-20s %5d s  %-6s %s\n' "$stage" $(( $(date +%s) - start )) "$result" \
+    "${cpu:+($cpu s CPU)}" >> "$logs/times"
   [ $result = ok ]
 }
 
@@ -80,7 +86,7 @@ fi
 for log in "$logs"/*.log; do
   [ -e "$log" ] || continue
   stage=$(basename "$log" .log)
-  if grep -q "^$stage .* FAILED\$" "$logs/times" 2>/dev/null; then
+  if grep -q "^$stage .* FAILED " "$logs/times" 2>/dev/null; then
     echo "==> the last lines of $stage (FAILED)"
     tail -n 40 "$log"
   fi
