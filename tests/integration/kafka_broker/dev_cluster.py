@@ -8,11 +8,13 @@ PLAYBOOK = os.path.join(REPO, "ansible_collections", "specweave", "kafka", "play
 
 
 # Extra vars of every dev_env.yml run of the area: short `for` durations and a small lag threshold,
-# so that the monitoring tests' faults fire within seconds (the same on every run: a re-run with
-# them changes nothing).
+# so that the monitoring tests' faults fire within seconds, and test JVMs (the C1 compiler only: half
+# the CPU of a broker's start on the shared 2-core machine). The same on every run: a re-run with
+# them changes nothing.
 DEV_VARS = {
     "kafka_monitoring_alert_for": {},
     "kafka_monitoring_alert_for_default": "5s",
     "kafka_monitoring_alert_consumer_lag": 20,
     "kafka_monitoring_lag_window": "30s",
+    "kafka_broker_jvm_extra_opts": "-XX:TieredStopAtLevel=1",
 }
