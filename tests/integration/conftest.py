@@ -14,7 +14,7 @@ import pytest
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
 
 from testbed.ansible import run_module, run_playbook  # noqa: E402
-from testbed.kafka import KafkaCluster  # noqa: E402
+from testbed.kafka import TEST_JVM_ARGS, KafkaCluster  # noqa: E402
 from testbed.n8n import N8nServer  # noqa: E402
 from testbed.schema_registry import TEST_PASSWORD, TEST_USER, SchemaRegistry  # noqa: E402
 from testbed.secure import SecureKafkaCluster, running  # noqa: E402
@@ -28,7 +28,7 @@ def pytest_sessionfinish(session, exitstatus):
 @pytest.fixture(scope="session")
 def kafka():
     """A single-node KRaft broker on 127.0.0.1 for the whole session."""
-    cluster = KafkaCluster(size=1).start()
+    cluster = KafkaCluster(size=1, jvm_args=TEST_JVM_ARGS).start()
     yield cluster
     cluster.stop()
 
@@ -36,7 +36,7 @@ def kafka():
 @pytest.fixture(scope="session")
 def kafka3():
     """A 3-node KRaft cluster (combined broker+controller, racks rack-0..2) on 127.0.0.1."""
-    cluster = KafkaCluster(size=3, racks=True).start(timeout=240)
+    cluster = KafkaCluster(size=3, racks=True, jvm_args=TEST_JVM_ARGS).start(timeout=240)
     yield cluster
     cluster.stop()
 
@@ -57,7 +57,7 @@ def secure():
     """One secured single-node broker (testbed.secure.SecureKafkaCluster): SASL_SSL with
     SCRAM-SHA-512/256, SSL with client certificates, an mTLS controller listener, the
     StandardAuthorizer (no ACL means denied)."""
-    yield from running(SecureKafkaCluster(size=1))
+    yield from running(SecureKafkaCluster(size=1, jvm_args=TEST_JVM_ARGS))
 
 
 @pytest.fixture(scope="session")

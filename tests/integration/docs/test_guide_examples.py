@@ -33,7 +33,7 @@ from kafka.admin import (ACLFilter, ACLOperation, ACLPermissionType, ACLResource
 from kafka.structs import OffsetAndMetadata
 
 from testbed import guides
-from testbed.kafka import REPO
+from testbed.kafka import REPO, TEST_JVM_ARGS
 from testbed.secure import ADMIN_USER, SCRAM_MECHANISMS, SecureKafkaCluster
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -212,7 +212,7 @@ def unsecured_token(sub, lifetime=600):
 def guide_kafka_boot():
     """Starts ``GuideKafka`` in the background (the tests on kafka3 request it so that the broker
     boots while they run); ``guide_kafka`` waits for it. Stopped when this file is done."""
-    cluster, failure = GuideKafka(size=1), []
+    cluster, failure = GuideKafka(size=1, jvm_args=TEST_JVM_ARGS), []
 
     def start():
         try:

@@ -6,12 +6,13 @@ client certificates and an mTLS controller listener, StandardAuthorizer, no ACL 
 """
 import pytest
 
+from testbed.kafka import TEST_JVM_ARGS
 from testbed.secure import SecureKafkaCluster, running
 
 
 @pytest.fixture(scope="module")
 def secure3():
     """A 3-node secured cluster, for the tests that need replication (one module uses it)."""
-    yield from running(SecureKafkaCluster(size=3, heap="384m"))
+    yield from running(SecureKafkaCluster(size=3, heap="384m", jvm_args=TEST_JVM_ARGS))
 
 
