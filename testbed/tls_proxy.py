@@ -74,9 +74,8 @@ class MutualTlsProxy(object):
             self._spawn(self._serve, self._track(raw))
 
     def _serve(self, raw):
-        # handshakes get a minute (a busy 2-core machine runs several JVMs beside the relay); the
-        # relay itself then blocks without a timeout: select() tells when bytes came, and a TLS
-        # record may take a while to arrive whole (stop() closes the sockets to end it)
+        # handshakes and sends get a minute (a busy 2-core machine runs several JVMs beside the
+        # relay); reads never wait (_recv): select() tells when bytes came
         raw.settimeout(60)
         try:
             client = self._track(self.context.wrap_socket(raw, server_side=True))
@@ -99,9 +98,21 @@ class MutualTlsProxy(object):
                 self.upstream_errors.append(str(exc))
             client.close()
             return
-        client.settimeout(None)
-        upstream.settimeout(None)
         self._relay(client, upstream)
+
+    @staticmethod
+    def _recv(sock):
+        """What ``sock`` has now, without waiting: None when nothing readable came yet (part of
+        a TLS record, or a record that is not application data: a TLS 1.3 session ticket after
+        the handshake). A blocking read there would hold this thread while the other direction
+        waits (the client's request unrelayed until it times out)."""
+        sock.setblocking(False)
+        try:
+            return sock.recv(65536)
+        except (ssl.SSLWantReadError, ssl.SSLWantWriteError, BlockingIOError):
+            return None
+        finally:
+            sock.settimeout(60)
 
     def _relay(self, client, upstream):
         pair = {client: upstream, upstream: client}
@@ -112,7 +123,9 @@ class MutualTlsProxy(object):
                 if not ready:
                     ready, _, _ = select.select(list(pair), [], [], 0.2)
                 for sock in ready:
-                    data = sock.recv(65536)
+                    data = self._recv(sock)
+                    if data is None:
+                        continue
                     if not data:
                         return
                     pair[sock].sendall(data)
