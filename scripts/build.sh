@@ -39,8 +39,11 @@ fi
 
 # Galaxy's importer; its ansible-lint is the one of .venv-tools (galaxy-importer's own pin)
 log="$out/import.log"
-# (the importer writes importer_result.json into its working folder)
-if ! (cd "$out" && PATH="$here/.venv-tools/bin:$PATH" \
+# (the importer writes importer_result.json into its working folder). Its HOME is an empty folder,
+# as on galaxy.ansible.com: its ansible-lint resolves specweave.kafka in ~/.ansible/collections
+# first, where the lint stage's ansible-lint leaves a copy of the checkout, which is not the artifact.
+mkdir -p "$out/home"
+if ! (cd "$out" && HOME="$out/home" PATH="$here/.venv-tools/bin:$PATH" \
     GALAXY_IMPORTER_RUN_ANSIBLE_LINT=true GALAXY_IMPORTER_OFFLINE_ANSIBLE_LINT=true \
     GALAXY_IMPORTER_REQUIRE_V1_OR_GREATER=true GALAXY_IMPORTER_CHECK_REQUIRED_TAGS=true \
     GALAXY_IMPORTER_CHECK_CHANGELOG=true GALAXY_IMPORTER_TMP_ROOT_DIR="$out" \
