@@ -19,7 +19,7 @@ description:
     customer managed KMS key. The prefix is checked before any call, the key on the secrets as
     Secrets Manager describes them, before anything is associated.
   - Each secret holds a JSON object with C(username) and C(password); create it with
-    M(community.aws.secretsmanager_secret) and its C(kms_key_id).
+    the C(amazon.aws.secretsmanager_secret) module and its C(kms_key_id).
   - Secrets MSK refuses are listed in the failure message with MSK's reason; the others are
     associated.
 options:
@@ -58,7 +58,9 @@ attributes:
     description: Returns the associated secret ARNs before and after.
 seealso:
   - module: specweave.kafka.msk_cluster
-  - module: community.aws.secretsmanager_secret
+  - name: amazon.aws.secretsmanager_secret
+    description: Creates the secrets this module associates (C(AmazonMSK_) name, C(kms_key_id)).
+    link: https://docs.ansible.com/ansible/latest/collections/amazon/aws/secretsmanager_secret_module.html
 author:
   - specweave.kafka developers (@specweave)
 """
