@@ -38,10 +38,9 @@ from testbed.grafana import panel_queries
 from testbed.kafka import REPO
 from testbed.wait import wait_until
 
-from dev_cluster import DEV_VARS as FAST
+from dev_cluster import DEV_VARS as FAST, PLAYBOOK
 
 COLL = os.path.join(REPO, "ansible_collections", "specweave", "kafka")
-PLAYBOOK = os.path.join(COLL, "playbooks", "dev_env.yml")
 DASHBOARDS = os.path.join(COLL, "roles", "kafka_monitoring", "files", "dashboards")
 RULES = os.path.join("monitoring", "config", "rules", "kafka-recording.yml")
 NODES = ["kafka-dev-1", "kafka-dev-2", "kafka-dev-3"]
