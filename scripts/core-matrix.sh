@@ -81,7 +81,8 @@ venv() {
     rm -rf "$dir"
     python3 -m venv "$dir"
     requirements "$version" > "$dir/core-matrix-requirements.txt"
-    "$dir/bin/pip" install -q -r "$dir/core-matrix-requirements.txt" >&2
+    "$(bash "$repo/scripts/uv.sh")" pip install -q --python "$dir/bin/python" \
+      -r "$dir/core-matrix-requirements.txt" >&2
     local site
     site=$("$dir/bin/python" -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')
     mkdir -p "$site/ansible_collections/ansible"
