@@ -1,7 +1,8 @@
 """A stateful local stand-in for the Confluent Cloud control plane, held to the official specs.
 
 Confluent Cloud has no emulator. ``ConfluentCloudFake`` serves the endpoints the confluent_*
-modules use (org v2 environments, cmk v2 clusters, iam v2 service accounts, iam v2 api-keys) on
+modules use (org v2 environments, cmk v2 clusters, iam v2 service accounts, iam v2 api-keys,
+connect v1 managed connectors, the iam v2 role bindings of the mds v2 spec) on
 127.0.0.1 and a free port, and validates EVERY request it receives and EVERY response it sends
 against the official OpenAPI documents in ``../shared/reference/confluent-cloud-openapi/`` with
 ``openapi-core``, made strict (``strict_spec``): an object's properties are the ones the spec
@@ -36,7 +37,26 @@ arguments):
   ``page_size_cap`` so small data sets span several pages); service account names are unique
   (409); a cluster cannot be patched while it is provisioning (409) nor deleted while its
   deletion protection is on (409); deleting an environment deletes its clusters. ``inject()``
-  queues faults such as 429 with Retry-After or 503.
+  queues faults such as 429 with Retry-After or 503;
+- managed connectors (connect v1) of a cluster: a new connector (and one whose config was
+  replaced) is PROVISIONING for ``connector_provisioning_polls`` status reads, then RUNNING with
+  ``tasks.max`` tasks, or PAUSED when paused meanwhile; one whose name is in
+  ``failing_connectors`` ends FAILED with a trace (its tasks FAILED with a message). The
+  plugins are ``CONNECTOR_PLUGINS``: a class that is not one of them is answered as the spec's
+  example says (500 "Failed to find any class ..."; 404 from the validate endpoint), a missing
+  required setting with Connect's "Connector configuration is invalid ..." (400), and the
+  config validate endpoint lists the same errors. The stored config gets the keys the service
+  adds (``cloud.environment`` ...), and secrets (``kafka.api.key``/``kafka.api.secret`` and the
+  plugin's passwords) are shown as asterisks. Error bodies take the shapes the connect spec
+  gives per operation and status. The spec documents the expanded list as a second path key
+  (``.../connectors?expand=info,status,id``), which no router can match: requests with
+  ``expand`` are validated against a copy of the spec holding that operation under the plain
+  path (``spec_key``), every other connect request against one without it;
+- role bindings (iam v2, mds v2 spec): the list requires ``crn_pattern`` (a partial search) and
+  filters ``principal`` and ``role_name`` exactly; creating a binding equal to an existing one
+  on all three is a 409 (``resource_already_exists``, as the spec's example); the principal must
+  be a known service account (``User:sa-...``) or any ``User:u-...``/``Group:...``, the role one
+  of ``ROLES`` (400 otherwise); new bindings are missing from lists like other objects.
 """
 import base64
 import copy
@@ -48,7 +68,7 @@ import threading
 import time
 import warnings
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from urllib.parse import parse_qsl, urlsplit
+from urllib.parse import parse_qsl, unquote, urlsplit
 
 from testbed.kafka import REPO, free_port
 from testbed.reference import reference_dir
@@ -56,7 +76,27 @@ from testbed.reference import reference_dir
 SPEC_DIR_ENV = "SPECWEAVE_CONFLUENT_OPENAPI_DIR"
 PUBLIC_HOST = "https://api.confluent.cloud"
 SPEC_FILES = {"cmk": "cmk-v2.yaml", "org": "org-v2.yaml", "iam": "iam-v2.yaml",
-              "apikeys": "apikeys-v2.yaml"}
+              "apikeys": "apikeys-v2.yaml", "connect": "connect-v1.yaml", "mds": "mds-v2.yaml"}
+#: Validator keys that are a view of another spec file: {key: (file key, expanded paths)}.
+SPEC_VARIANTS = {"connect": ("connect", False), "connect-expand": ("connect", True)}
+
+#: The managed connector plugins of the fake: type, required settings, password settings.
+CONNECTOR_PLUGINS = {
+    "DatagenSource": dict(type="source", version="0.6.2",
+                          required=("kafka.topic", "output.data.format", "quickstart"),
+                          passwords=()),
+    "S3_SINK": dict(type="sink", version="10.5.0",
+                    required=("topics", "input.data.format", "output.data.format",
+                              "time.interval", "s3.bucket.name", "aws.access.key.id",
+                              "aws.secret.access.key"),
+                    passwords=("aws.access.key.id", "aws.secret.access.key")),
+}
+#: Settings every managed connector hides, whatever its plugin.
+CONNECTOR_PASSWORDS = ("kafka.api.key", "kafka.api.secret")
+SERVICE_MASK = "****************"
+ROLES = ("OrganizationAdmin", "EnvironmentAdmin", "CloudClusterAdmin", "Operator",
+         "MetricsViewer", "ResourceOwner", "DeveloperRead", "DeveloperWrite", "DeveloperManage",
+         "FlinkDeveloper", "DataDiscovery", "DataSteward")
 
 
 def cluster_module_args(env, **extra):
@@ -71,7 +111,7 @@ def cluster_module_args(env, **extra):
 def spec_dir():
     """Folder of the official specs; raises a clear error when it is missing."""
     folder = os.environ.get(SPEC_DIR_ENV) or reference_dir("confluent-cloud-openapi")
-    missing = [name for name in SPEC_FILES.values()
+    missing = [name for name in sorted(set(SPEC_FILES.values()))
                if not os.path.isfile(os.path.join(folder, name))]
     if missing:
         raise FileNotFoundError(
@@ -81,7 +121,11 @@ def spec_dir():
     return folder
 
 
-def spec_key(path):
+def spec_key(path, query=()):
+    if path.startswith("/connect/v1/"):
+        return "connect-expand" if any(name == "expand" for name, _ in query) else "connect"
+    if path.startswith("/iam/v2/role-bindings"):
+        return "mds"
     if path.startswith("/cmk/v2/"):
         return "cmk"
     if path.startswith("/org/v2/"):
@@ -91,6 +135,19 @@ def spec_key(path):
     if path.startswith("/iam/v2/"):
         return "iam"
     return None
+
+
+def path_variant(spec, expanded):
+    """The connect spec with only its plain paths, or only its ``...?expand=...`` paths renamed
+    to the plain path they document (an OpenAPI path key cannot hold a query)."""
+    paths = {}
+    for template, item in spec["paths"].items():
+        base, sep, _query = template.partition("?")
+        if bool(sep) == expanded:
+            paths[base] = item
+    spec = dict(spec)
+    spec["paths"] = paths
+    return spec
 
 
 def _local_ref(spec, node):
@@ -210,14 +267,17 @@ class ContractValidator(object):
     def spec(self, key):
         import yaml
         from openapi_core import OpenAPI
-        path = os.path.join(self.folder, SPEC_FILES[key])
+        file_key, expanded = SPEC_VARIANTS.get(key, (key, None))
+        path = os.path.join(self.folder, SPEC_FILES[file_key])
         with self._lock:
-            if path not in self._cache:
+            if (path, key) not in self._cache:
                 with open(path) as handle:
                     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-                    self._cache[path] = OpenAPI.from_dict(
-                        strict_spec(yaml.load(handle, Loader=loader)))
-            return self._cache[path]
+                    document = yaml.load(handle, Loader=loader)
+                if expanded is not None:
+                    document = path_variant(document, expanded)
+                self._cache[(path, key)] = OpenAPI.from_dict(strict_spec(document))
+            return self._cache[(path, key)]
 
     @staticmethod
     def _request(method, path, query, headers, body):
@@ -229,7 +289,7 @@ class ContractValidator(object):
                            content_type=content_type.split(";")[0] if body else None)
 
     def validate_request(self, method, path, query, headers, body):
-        key = spec_key(path)
+        key = spec_key(path, query)
         if key is None:
             return ["%s %s: no Confluent Cloud spec covers this path" % (method, path)]
         problems = []
@@ -246,7 +306,7 @@ class ContractValidator(object):
     def validate_response(self, method, path, query, headers, body, status, resp_headers,
                           resp_body):
         from openapi_core.testing import MockResponse
-        key = spec_key(path)
+        key = spec_key(path, query)
         if key is None:
             return []
         response = MockResponse(resp_body or b"", status_code=status,
@@ -282,18 +342,36 @@ def _failure(status, detail, code=None):
                         "code": code or "error", "detail": detail}]}
 
 
+def _connect_failure(status, detail, shape="error"):
+    """An error body of connect v1 in one of the spec's shapes: ``error`` (ConnectorError),
+    ``code`` (the create call's 400) or ``error_code`` (its 500s)."""
+    if shape == "code":
+        return {"code": status, "message": detail}
+    if shape == "error_code":
+        return {"error_code": status, "message": detail}
+    return {"error": {"code": status, "message": detail}}
+
+
+def _failure_for(path, status, detail, code=None):
+    if path.startswith("/connect/v1/"):
+        return _connect_failure(status, detail)
+    return _failure(status, detail, code)
+
+
 class ApiError(Exception):
-    def __init__(self, status, detail, headers=None):
+    def __init__(self, status, detail, headers=None, payload=None):
         super(ApiError, self).__init__(detail)
         self.status = status
         self.detail = detail
         self.headers = headers or {}
+        self.payload = payload
 
 
 class ConfluentCloudFake(object):
     def __init__(self, api_key="CCFAKEKEY0000001", api_secret="fake-cloud-secret",
                  page_size_cap=2, provisioning_polls=2, deletion_polls=2, resize_polls=2,
-                 list_lag_polls=1, key_ready_polls=2, validate=True):
+                 list_lag_polls=1, key_ready_polls=2, connector_provisioning_polls=2,
+                 failing_connectors=(), validate=True):
         self.api_key = api_key
         self.api_secret = api_secret
         self.page_size_cap = page_size_cap
@@ -304,6 +382,12 @@ class ConfluentCloudFake(object):
         self.key_ready_polls = key_ready_polls
         #: display names of clusters whose provisioning ends FAILED
         self.failing_clusters = set()
+        self.connector_provisioning_polls = connector_provisioning_polls
+        #: names of connectors that end FAILED once provisioned
+        self.failing_connectors = set(failing_connectors)
+        #: {(environment id, cluster id, name): connector state of the fake}
+        self.connectors = {}
+        self.role_bindings = {}
         #: {key: dict(secret, role, refusals_left)}; role "admin", "viewer" or None (no role)
         self.credentials = {api_key: dict(secret=api_secret, role="admin", refusals_left=0)}
         self._unlisted = {}  # {object id: list requests that still miss it}
@@ -385,6 +469,25 @@ class ConfluentCloudFake(object):
             if env_id in self.environments:
                 self._environments("DELETE", env_id, {}, [], None)
 
+    def add_cluster(self, env_id, name, cloud="AWS", region="us-east-1"):
+        """A PROVISIONED Basic cluster created directly in the fake's state; returns its id."""
+        with self.lock:
+            cluster = self._clusters("POST", None, {}, [], {"spec": {
+                "display_name": name, "availability": "SINGLE_ZONE", "cloud": cloud,
+                "region": region, "config": {"kind": "Basic"},
+                "environment": {"id": env_id}}})[1]
+            self._unlisted.pop(cluster["id"], None)
+            self._polls_left[cluster["id"]] = 0
+            self._tick(cluster)
+            return cluster["id"]
+
+    def add_service_account(self, name):
+        """Create a service account directly in the fake's state (test set-up); returns its id."""
+        with self.lock:
+            sa_id = self._service_accounts("POST", None, {}, [], {"display_name": name})[1]["id"]
+            self._unlisted.pop(sa_id, None)
+            return sa_id
+
     def take_violations(self):
         with self.lock:
             found, self.violations = self.violations, []
@@ -454,10 +557,10 @@ class ConfluentCloudFake(object):
         with self.lock:
             role = self._authenticate(headers)
         if role is False:
-            return 401, {"WWW-Authenticate": 'Basic realm="Confluent Cloud"'}, _failure(
-                401, "Invalid API Key", "unauthenticated")
+            return 401, {"WWW-Authenticate": 'Basic realm="Confluent Cloud"'}, _failure_for(
+                path, 401, "Invalid API Key", "unauthenticated")
         if role is None or (role == "viewer" and method != "GET"):
-            return 403, {}, _failure(403, "Forbidden Access", "forbidden")
+            return 403, {}, _failure_for(path, 403, "Forbidden Access", "forbidden")
         with self.lock:
             for fault in self.faults:
                 if fault["left"] > 0 and fault["method"] == method and \
@@ -465,14 +568,17 @@ class ConfluentCloudFake(object):
                     fault["left"] -= 1
                     payload = None
                     if fault["status"] != 429:
-                        payload = _failure(fault["status"], fault["detail"] or "injected fault")
+                        payload = _failure_for(path, fault["status"],
+                                               fault["detail"] or "injected fault")
                     return fault["status"], dict(fault["headers"]), payload
             try:
                 data = json.loads(body) if body else None
                 status, payload = self._route(method, path, dict(query), query, data)
                 return status, {}, payload
             except ApiError as exc:
-                return exc.status, exc.headers, _failure(exc.status, exc.detail)
+                payload = exc.payload if exc.payload is not None else _failure_for(
+                    path, exc.status, exc.detail)
+                return exc.status, exc.headers, payload
 
     def _authenticate(self, headers):
         """The role of the request's key (None: no role), or False when it is not accepted.
@@ -497,6 +603,8 @@ class ConfluentCloudFake(object):
 
     def _route(self, method, path, q, query_pairs, data):
         parts = path.strip("/").split("/")
+        if parts[:2] == ["connect", "v1"]:
+            return self._connect(method, [unquote(part) for part in parts], query_pairs, data)
         collection = "/".join(parts[:3])
         obj_id = parts[3] if len(parts) > 3 else None
         table = {
@@ -504,6 +612,7 @@ class ConfluentCloudFake(object):
             "cmk/v2/clusters": self._clusters,
             "iam/v2/service-accounts": self._service_accounts,
             "iam/v2/api-keys": self._api_keys,
+            "iam/v2/role-bindings": self._role_bindings,
         }.get(collection)
         if table is None:
             raise ApiError(404, "no such endpoint %s in this fake" % path)
@@ -805,6 +914,253 @@ class ConfluentCloudFake(object):
             del self.api_keys[obj_id]
             self.credentials.pop(obj_id, None)
             return 204, None
+        raise ApiError(405, "method not allowed")
+
+
+    # ---- managed connectors (connect v1) ----------------------------------------------
+
+    def _connector_problems(self, config):
+        """(status, message) of what the service refuses in a connector config, or
+        None. Unknown class: the 500 of the spec's example; missing settings: Connect's 400."""
+        plugin = CONNECTOR_PLUGINS.get(config.get("connector.class"))
+        if plugin is None:
+            return (500, "Failed to find any class that implements Connector and which name "
+                    "matches %s, available connectors are: %s"
+                    % (config.get("connector.class"), ", ".join(sorted(CONNECTOR_PLUGINS))))
+        errors = self._config_errors(config, plugin)
+        if errors:
+            return (400, "Connector configuration is invalid and contains the following %d "
+                    "error(s):\n%s\nYou can also find the above list of errors at the endpoint "
+                    "`/connector-plugins/{connectorType}/config/validate`"
+                    % (len(errors), "\n".join(message for _key, message in errors)))
+        return None
+
+    @staticmethod
+    def _config_errors(config, plugin):
+        errors = []
+        for key in CONNECTOR_PASSWORDS + tuple(plugin["required"]):
+            if not config.get(key):
+                errors.append((key, 'Missing required configuration "%s" which has no default '
+                                    'value.' % key))
+        tasks = config.get("tasks.max", "1")
+        if not tasks.isdigit() or int(tasks) < 1:
+            errors.append(("tasks.max", 'Invalid value %s for configuration tasks.max: Not a '
+                                        'number of type INT' % tasks))
+        return errors
+
+    def _connector_view(self, connector, with_tasks=True):
+        """The connector as the API shows it: service keys added, secrets masked."""
+        plugin = CONNECTOR_PLUGINS[connector["config"]["connector.class"]]
+        hidden = set(CONNECTOR_PASSWORDS) | set(plugin["passwords"])
+        config = dict((key, SERVICE_MASK if key in hidden else value)
+                      for key, value in connector["config"].items())
+        cluster = self.clusters[connector["cluster"]]
+        spec = cluster["spec"]
+        host = "pkc-%s.%s.%s.confluent.cloud" % (cluster["id"][4:], spec["region"],
+                                                  spec["cloud"].lower())
+        config.update({"cloud.environment": "prod", "cloud.provider": spec["cloud"].lower(),
+                       "kafka.endpoint": "SASL_SSL://%s:9092" % host,
+                       "kafka.region": spec["region"]})
+        view = {"name": connector["name"], "config": config, "type": plugin["type"]}
+        if with_tasks:
+            view["tasks"] = [{"connector": connector["name"], "task": index}
+                             for index in range(self._task_count(connector))]
+        return view
+
+    @staticmethod
+    def _task_count(connector):
+        return int(connector["config"].get("tasks.max", "1"))
+
+    def _connector_status(self, connector, tick=True):
+        """The status answer; with ``tick``, one poll of provisioning passes."""
+        if tick and connector["polls_left"] > 0:
+            connector["polls_left"] -= 1
+            state = "PROVISIONING"
+        elif connector["polls_left"] > 0:
+            state = "PROVISIONING"
+        elif connector["name"] in self.failing_connectors:
+            state = "FAILED"
+        else:
+            state = "PAUSED" if connector["paused"] else "RUNNING"
+        plugin = CONNECTOR_PLUGINS[connector["config"]["connector.class"]]
+        status = {"name": connector["name"], "type": plugin["type"],
+                  "connector": {"state": state, "worker_id": connector["name"] if
+                                state != "PROVISIONING" else ""}, "tasks": []}
+        if state == "FAILED":
+            status["connector"]["trace"] = (
+                "org.apache.kafka.connect.errors.ConnectException: Failed to connect to the "
+                "source system of %s: the credentials were refused" % connector["name"])
+        if state != "PROVISIONING":
+            for index in range(self._task_count(connector)):
+                task = {"id": index, "state": state, "worker_id": connector["name"]}
+                if state == "FAILED":
+                    task["msg"] = "Task %d failed: the credentials were refused" % index
+                status["tasks"].append(task)
+        return status
+
+    def _connect(self, method, parts, query_pairs, data):
+        # connect/v1/environments/{env}/clusters/{cluster}/(connectors|connector-plugins)/...
+        if len(parts) < 7 or parts[2] != "environments" or parts[4] != "clusters":
+            raise ApiError(404, "no such endpoint in this fake")
+        env_id, cluster_id, collection, rest = parts[3], parts[5], parts[6], parts[7:]
+        cluster = self.clusters.get(cluster_id)
+        if env_id not in self.environments or cluster is None or \
+                cluster["spec"]["environment"]["id"] != env_id:
+            raise ApiError(404, "account not found")
+        if collection == "connector-plugins":
+            return self._connector_plugins(method, rest, data)
+        if collection != "connectors":
+            raise ApiError(404, "no such endpoint in this fake")
+        if not rest:
+            if method == "GET":
+                return self._connector_list(env_id, cluster_id, query_pairs)
+            if method == "POST":
+                return self._connector_create(env_id, cluster_id, data)
+            raise ApiError(405, "method not allowed")
+        name, action = rest[0], "/".join(rest[1:])
+        key = (env_id, cluster_id, name)
+        connector = self.connectors.get(key)
+        if method == "PUT" and action == "config":
+            return self._connector_put_config(env_id, cluster_id, name, connector, data)
+        if connector is None:
+            raise ApiError(404, "Connector %s not found" % name)
+        if method == "GET" and action == "":
+            return 200, self._connector_view(connector)
+        if method == "GET" and action == "config":
+            return 200, self._connector_view(connector)["config"]
+        if method == "GET" and action == "status":
+            return 200, self._connector_status(connector)
+        if method == "PUT" and action in ("pause", "resume"):
+            connector["paused"] = action == "pause"
+            return 202, None
+        if method == "DELETE" and action == "":
+            del self.connectors[key]
+            return 200, {"error": None}
+        raise ApiError(404, "no such endpoint in this fake")
+
+    def _connector_list(self, env_id, cluster_id, query_pairs):
+        expand = [value for name, value in query_pairs if name == "expand"]
+        bad = [value for value in expand if value not in ("id", "info", "status")]
+        if bad:
+            raise ApiError(400, "expand takes id, info or status, got %s" % ", ".join(bad))
+        found = [c for (env, cluster, _name), c in sorted(self.connectors.items())
+                 if env == env_id and cluster == cluster_id]
+        if not expand:
+            return 200, [c["name"] for c in found]
+        out = {}
+        for connector in found:
+            entry = {}
+            if "id" in expand:
+                entry["id"] = {"id": connector["id"], "id_type": "ID"}
+            if "info" in expand:
+                view = self._connector_view(connector, with_tasks=False)
+                entry["info"] = {"name": view["name"], "config": view["config"]}
+            if "status" in expand:
+                entry["status"] = self._connector_status(connector)
+            out[connector["name"]] = entry
+        return 200, out
+
+    def _connector_create(self, env_id, cluster_id, data):
+        name = data.get("name") or data["config"].get("name")
+        config = dict(data["config"])
+        if config.get("name") != name:
+            raise ApiError(400, "config name %r differs from the connector name %r"
+                           % (config.get("name"), name), payload=_connect_failure(
+                               400, "config name differs from the connector name", "code"))
+        if (env_id, cluster_id, name) in self.connectors:
+            raise ApiError(400, "", payload=_connect_failure(
+                400, "Connector %s already exists" % name, "code"))
+        problem = self._connector_problems(config)
+        if problem:
+            status, message = problem
+            raise ApiError(status, message, payload=_connect_failure(
+                status, message, "code" if status == 400 else "error_code"))
+        connector = dict(name=name, config=config, paused=False, id=_random_id("lcc-", 5),
+                         cluster=cluster_id, polls_left=self.connector_provisioning_polls)
+        self.connectors[(env_id, cluster_id, name)] = connector
+        return 201, self._connector_view(connector)
+
+    def _connector_put_config(self, env_id, cluster_id, name, connector, data):
+        config = dict(data)
+        if config.get("name") != name:
+            raise ApiError(400, "config name %r differs from the connector name %s"
+                           % (config.get("name"), name))
+        problem = self._connector_problems(config)
+        if problem:
+            status, message = problem
+            raise ApiError(status, message, payload=_connect_failure(
+                status, message, "error" if status == 400 else "error_code"))
+        if connector is None:  # createOrUpdate
+            connector = dict(name=name, paused=False, id=_random_id("lcc-", 5),
+                             cluster=cluster_id)
+            self.connectors[(env_id, cluster_id, name)] = connector
+        connector["config"] = config
+        connector["polls_left"] = self.connector_provisioning_polls  # its tasks restart
+        return 200, self._connector_view(connector)
+
+    def _connector_plugins(self, method, rest, data):
+        if method == "GET" and not rest:
+            return 200, [{"class": name, "type": plugin["type"], "version": plugin["version"]}
+                         for name, plugin in sorted(CONNECTOR_PLUGINS.items())]
+        if method == "PUT" and len(rest) == 3 and rest[1:] == ["config", "validate"]:
+            plugin = CONNECTOR_PLUGINS.get(rest[0])
+            if plugin is None:
+                raise ApiError(404, "Connector plugin %s not found" % rest[0])
+            errors = dict(self._config_errors(data, plugin))
+            configs = []
+            for key in sorted(set(data) | set(errors)):
+                value = {"name": key, "errors": [errors[key]] if key in errors else [],
+                         "recommended_values": [], "visible": True}
+                if key in data:
+                    value["value"] = data[key]
+                configs.append({"value": value})
+            return 200, {"name": rest[0], "groups": ["Kafka Cluster credentials"],
+                         "error_count": len(errors), "configs": configs}
+        raise ApiError(404, "no such endpoint in this fake")
+
+    # ---- role bindings (iam v2, the mds v2 spec) --------------------------------------
+
+    def _role_bindings(self, method, obj_id, q, pairs, data):
+        path = "/iam/v2/role-bindings"
+        if obj_id is None and method == "GET":
+            items = [rb for rb in self.role_bindings.values()
+                     if q.get("crn_pattern", "") in rb["crn_pattern"]
+                     and (not q.get("principal") or rb["principal"] == q["principal"])
+                     and (not q.get("role_name") or rb["role_name"] == q["role_name"])]
+            return self._page(path, "RoleBindingList", "iam/v2", items, q)
+        if obj_id is None and method == "POST":
+            principal = data["principal"]
+            kind, _, principal_id = principal.partition(":")
+            if kind == "User" and principal_id.startswith("sa-") and \
+                    principal_id not in self.service_accounts:
+                raise ApiError(400, "principal %s: no such service account" % principal)
+            if data["role_name"] not in ROLES:
+                raise ApiError(400, "role %s does not exist" % data["role_name"])
+            for rb in self.role_bindings.values():
+                if (rb["principal"], rb["role_name"], rb["crn_pattern"]) == \
+                        (principal, data["role_name"], data["crn_pattern"]):
+                    raise ApiError(409, "", payload={"errors": [{
+                        "id": _random_id("", 12), "status": "409",
+                        "code": "resource_already_exists", "title": "Resource Already exists",
+                        "detail": "The entitlement '%s' already exists." % rb["id"]}]})
+            rb_id = _random_id("rb-", 6)
+            binding = {"api_version": "iam/v2", "kind": "RoleBinding", "id": rb_id,
+                       "metadata": self._meta("%s/%s" % (path, rb_id),
+                                              "crn://confluent.cloud/organization=0f2b3d4e/"
+                                              "role-binding=%s" % rb_id),
+                       "principal": principal, "role_name": data["role_name"],
+                       "crn_pattern": data["crn_pattern"]}
+            self.role_bindings[rb_id] = binding
+            self._unlisted[rb_id] = self.list_lag_polls
+            return 201, binding
+        binding = self.role_bindings.get(obj_id)
+        if binding is None:
+            raise ApiError(404, "Role binding %s not found" % obj_id)
+        if method == "GET":
+            return 200, binding
+        if method == "DELETE":
+            del self.role_bindings[obj_id]
+            return 200, binding
         raise ApiError(405, "method not allowed")
 
 

@@ -8,6 +8,8 @@ import urllib.request
 import pytest
 
 from ansible_collections.specweave.kafka.plugins.module_utils import confluent_cloud as cc_utils
+from ansible_collections.specweave.kafka.plugins.module_utils import confluent_connector
+from ansible_collections.specweave.kafka.plugins.module_utils import confluent_role_binding
 from testbed.confluent_cloud_fake import ContractValidator
 
 BASE = dict(name="orders", cloud="AWS", region="us-east-1", availability="SINGLE_ZONE",
@@ -180,3 +182,103 @@ def test_fake_refuses_a_cmk_request_without_credentials(cc):
         urllib.request.urlopen(request, timeout=10)
     assert caught.value.code == 401
     assert any("no Authorization header" in v for v in cc.take_violations())
+
+
+# ---- connect v1 and role bindings (mds v2) -------------------------------------------------
+
+CONNECTORS = "/connect/v1/environments/env-abc12/clusters/lkc-abc12/connectors"
+DATAGEN = {"connector.class": "DatagenSource", "kafka.api.key": "KEY", "kafka.api.secret": "S",
+           "kafka.topic": "orders", "output.data.format": "JSON", "quickstart": "ORDERS",
+           "tasks.max": "1"}
+CRN = "crn://confluent.cloud/organization=o/environment=env-abc12/cloud-cluster=lkc-abc12"
+
+
+def test_connector_bodies_match_connect_v1(validator):
+    config = confluent_connector.connector_config("orders-datagen", dict(DATAGEN))
+    # the create call's body, the config update and the plugin's validation
+    assert _post(validator, CONNECTORS, {"name": "orders-datagen", "config": config}) == []
+    assert _post(validator, CONNECTORS + "/orders-datagen/config", config, "PUT") == []
+    assert _post(validator, "/connect/v1/environments/env-abc12/clusters/lkc-abc12/"
+                 "connector-plugins/DatagenSource/config/validate", config, "PUT") == []
+    # the expanded list, validated against the operation the spec documents for it
+    assert validator.validate_request("GET", CONNECTORS, [("expand", "info"),
+                                                          ("expand", "status")], AUTH, b"") == []
+
+
+def test_validator_rejects_connector_bodies_the_spec_forbids(validator):
+    config = confluent_connector.connector_config("c", dict(DATAGEN))
+    assert _post(validator, CONNECTORS, {"name": "c", "config": dict(config, **{"tasks.max": 1})})
+    no_secret = dict(config)
+    del no_secret["kafka.api.secret"]
+    assert _post(validator, CONNECTORS, {"name": "c", "config": no_secret})
+    assert _post(validator, CONNECTORS, {"name": "c", "config": config, "paused": True})
+    assert _post(validator, CONNECTORS + "/c/config", dict(config, **{"tasks.max": 2}), "PUT")
+    assert validator.validate_request("GET", CONNECTORS, [("expand", "everything")], AUTH, b"")
+    # a status whose state the spec does not know
+    status = {"name": "c", "type": "source", "connector": {"state": "STARTING", "worker_id": "w"},
+              "tasks": []}
+    assert validator.validate_response("GET", CONNECTORS + "/c/status", [], AUTH, b"", 200, {},
+                                       json.dumps(status).encode())
+    status["connector"]["state"] = "RUNNING"
+    assert validator.validate_response("GET", CONNECTORS + "/c/status", [], AUTH, b"", 200, {},
+                                       json.dumps(status).encode()) == []
+
+
+def test_role_binding_bodies_match_mds_v2(validator):
+    body = confluent_role_binding.role_binding_body("User:sa-abc123", "CloudClusterAdmin", CRN)
+    assert _post(validator, "/iam/v2/role-bindings", body) == []
+    assert validator.validate_request("GET", "/iam/v2/role-bindings", [
+        ("crn_pattern", CRN), ("principal", "User:sa-abc123"), ("role_name", "DeveloperRead"),
+        ("page_size", "100")], AUTH, b"") == []
+    # rejected: a principal without its type, a scope that is not a CRN, a list without a CRN
+    assert _post(validator, "/iam/v2/role-bindings", dict(body, principal="sa-abc123"))
+    assert _post(validator, "/iam/v2/role-bindings", dict(body, crn_pattern="lkc-abc12"))
+    assert _post(validator, "/iam/v2/role-bindings", dict(body, scope="cluster"))
+    assert validator.validate_request("GET", "/iam/v2/role-bindings",
+                                      [("principal", "User:sa-abc123")], AUTH, b"")
+
+
+def _call(cc, method, path, body=None):
+    request = urllib.request.Request(
+        cc.url + path, method=method, data=json.dumps(body).encode() if body else None,
+        headers={"Content-Type": "application/json", "Authorization": "Basic " +
+                 base64.b64encode(("%s:%s" % (cc.api_key, cc.api_secret)).encode()).decode()})
+    try:
+        with urllib.request.urlopen(request, timeout=10) as answer:
+            return answer.getcode(), json.loads(answer.read() or b"null")
+    except urllib.error.HTTPError as exc:
+        return exc.code, json.loads(exc.read() or b"null")
+
+
+def test_fake_refuses_connector_configs_as_the_service_does(cc):
+    env = cc.add_environment("env-contract-connect")
+    cluster = cc.add_cluster(env, "contract")
+    path = "/connect/v1/environments/%s/clusters/%s/connectors" % (env, cluster)
+    config = dict(DATAGEN, name="c")
+    del config["quickstart"]
+    status, body = _call(cc, "POST", path, {"name": "c", "config": config})
+    assert status == 400 and "Missing required configuration \"quickstart\"" in body["message"]
+    status, body = _call(cc, "POST", path, {"name": "c", "config": dict(
+        config, **{"connector.class": "Nope", "quickstart": "ORDERS"})})
+    assert status == 500 and body["message"].startswith("Failed to find any class")
+    status, body = _call(cc, "POST", path, {"name": "c", "config": dict(config,
+                                                                        quickstart="ORDERS")})
+    assert status == 201 and body["config"]["kafka.api.secret"].startswith("****")
+    status, body = _call(cc, "PUT", path + "/c/config", config)
+    assert status == 400 and "quickstart" in body["error"]["message"]
+    status, body = _call(cc, "GET", path + "/c/status")
+    assert status == 200 and body["connector"]["state"] == "PROVISIONING"
+    cc.remove_environment(env)
+    cc.connectors.clear()
+
+
+def test_fake_refuses_a_duplicate_role_binding_with_409(cc):
+    sa_id = cc.add_service_account("contract-rb")
+    body = confluent_role_binding.role_binding_body("User:" + sa_id, "DeveloperRead", CRN)
+    status, first = _call(cc, "POST", "/iam/v2/role-bindings", body)
+    assert status == 201 and first["id"].startswith("rb-")
+    status, again = _call(cc, "POST", "/iam/v2/role-bindings", body)
+    assert status == 409 and again["errors"][0]["code"] == "resource_already_exists"
+    status, _gone = _call(cc, "DELETE", "/iam/v2/role-bindings/" + first["id"])
+    assert status == 200 and first["id"] not in cc.role_bindings
+    cc.service_accounts.pop(sa_id)
