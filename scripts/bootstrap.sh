@@ -16,7 +16,7 @@ stamp="$venv/.bootstrap-$(cat "${reqs[@]}" | sha256sum | cut -c1-16)"
 if [ ! -f "$stamp" ]; then
   echo "bootstrap: creating $venv" >&2
   python3 -m venv "$venv"
-  "$uv" pip install -q --python "$venv/bin/python" --upgrade pip \
+  "$uv" pip install -q --compile-bytecode --python "$venv/bin/python" --upgrade pip \
     -r requirements-dev.txt -r ansible_collections/specweave/kafka/requirements.txt
   rm -f "$venv"/.bootstrap-*
   touch "$stamp"
@@ -29,7 +29,7 @@ tools_stamp="$tools/.bootstrap-$(sha256sum < requirements-tools.txt | cut -c1-16
 if [ ! -f "$tools_stamp" ]; then
   echo "bootstrap: creating $tools" >&2
   python3 -m venv "$tools"
-  "$uv" pip install -q --python "$tools/bin/python" --upgrade pip -r requirements-tools.txt
+  "$uv" pip install -q --compile-bytecode --python "$tools/bin/python" --upgrade pip -r requirements-tools.txt
   rm -f "$tools"/.bootstrap-*
   touch "$tools_stamp"
 fi

@@ -81,7 +81,7 @@ venv() {
     rm -rf "$dir"
     python3 -m venv "$dir"
     requirements "$version" > "$dir/core-matrix-requirements.txt"
-    "$(bash "$repo/scripts/uv.sh")" pip install -q --python "$dir/bin/python" \
+    "$(bash "$repo/scripts/uv.sh")" pip install -q --compile-bytecode --python "$dir/bin/python" \
       -r "$dir/core-matrix-requirements.txt" >&2
     local site
     site=$("$dir/bin/python" -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')

@@ -9,7 +9,7 @@ core=$("$here/.venv/bin/python" -c 'import ansible; print(ansible.__version__)')
 if [ ! -f "$venv/.ansible-core-$core" ]; then
   rm -rf "$venv"
   python3 -m venv "$venv"
-  "$(bash "$here/scripts/uv.sh")" pip install -q --python "$venv/bin/python" "ansible-core==$core"
+  "$(bash "$here/scripts/uv.sh")" pip install -q --compile-bytecode --python "$venv/bin/python" "ansible-core==$core"
   touch "$venv/.ansible-core-$core"
 fi
 
