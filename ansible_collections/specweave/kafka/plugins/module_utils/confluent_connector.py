@@ -473,7 +473,7 @@ class ConnectorResource(Resource):
                              % (plugin, current.cluster_id, exc))
                 return
         for line in validation_errors(answer):
-            key, _, error = line.partition(": ")
+            key, error = line.split(": ", 1) if ": " in line else (line, "")
             failures.add(key, error)
 
     def apply(self, ctx, plan, failures):
