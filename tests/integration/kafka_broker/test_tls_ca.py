@@ -1,8 +1,9 @@
 """Where the kafka_broker role keeps its generated CA and keys (tls_mode generate), run for real.
 
-Two "nodes" on this machine (local connection, each its own config dir) get the role's TLS part
-(``tasks_from: tls``), with the CA on the first node (ca_location node) or in a controller path
-(ca_location controller). Asserted, for each location: check mode on new nodes writes nothing;
+Two clusters of two "nodes" each on this machine (local connection, each node its own config dir)
+get the role's TLS part (``tasks_from: tls``), one play per cluster in the same playbook run: one
+cluster with the CA on its first node (ca_location node), the other with the CA in a controller
+path (ca_location controller). Asserted, for each location: check mode on new nodes writes nothing;
 the first run puts the CA key in the CA directory only (0700, key 0600), each node's key on its
 node only, certificates signed by that CA for the node's own key; a second run from a fresh
 controller (its working directory removed, as in a new AWX job) changes nothing and issues nothing;
@@ -14,18 +15,18 @@ on a live cluster (TLS clients, rolling renewal under load).
 import os
 import stat
 
-import pytest
 from cryptography import x509
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 
 from testbed.ansible import run_playbook
 
+LOCATIONS = ("node", "controller")
 NODES = ("n1", "n2")
 
 PLAY = """
-- name: TLS part of the kafka_broker role on two local nodes
-  hosts: kafka
+- name: TLS part of the kafka_broker role on two local nodes, CA on %s
+  hosts: %s
   gather_facts: false
   tasks:
     - name: Config dir of the node
@@ -41,27 +42,35 @@ PLAY = """
 """
 
 
-def inventory(work, location):
-    hosts = "\n".join("        %s: {kafka_broker_config_dir: %s/%s, _kafka_broker_node: {advertised_host: 127.0.0.%d, "
-                      "is_controller: true, is_broker: true}}" % (name, work, name, i + 1)
-                      for i, name in enumerate(NODES))
-    return """all:
-  children:
-    kafka:
+def inventory(root):
+    """One group per CA location, each a cluster of NODES under ROOT/<location> (the hosts are
+    named <location>-<node>)."""
+    groups = []
+    for location in LOCATIONS:
+        work = "%s/%s" % (root, location)
+        hosts = "\n".join("        %s-%s: {kafka_broker_config_dir: %s/%s, _kafka_broker_node: {advertised_host: "
+                          "127.0.0.%d, is_controller: true, is_broker: true}}" % (location, name, work, name, i + 1)
+                          for i, name in enumerate(NODES))
+        groups.append("""    %s:
       hosts:
 %s
       vars:
-        ansible_connection: local
-        ansible_python_interpreter: "{{ ansible_playbook_python }}"
-        kafka_broker_service_mode: user
-        kafka_broker_tls_mode: generate
+        kafka_broker_group: %s
         kafka_broker_tls_ca_location: %s
         kafka_broker_tls_ca_dir: %s/ca-on-controller
         kafka_broker_tls_ca_node_dir: %s/ca-on-node
         kafka_broker_tls_controller_dir: %s/controller
-        kafka_broker_admin_password: admin-secret
-        _kafka_broker_restart_needed: false
-""" % (hosts, location, work, work, work)
+""" % (location, hosts, location, location, work, work, work))
+    return """all:
+  vars:
+    ansible_connection: local
+    ansible_python_interpreter: "{{ ansible_playbook_python }}"
+    kafka_broker_service_mode: user
+    kafka_broker_tls_mode: generate
+    kafka_broker_admin_password: admin-secret
+    _kafka_broker_restart_needed: false
+  children:
+%s""" % "".join(groups)
 
 
 def files(root):
@@ -81,29 +90,8 @@ def public_pem(key):
     return key.public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
 
 
-@pytest.mark.parametrize("location", ["node", "controller"])
-def test_generated_ca_survives_a_fresh_controller(tmp_path, location):
-    work = str(tmp_path / "work")
-    inv = tmp_path / "inventory.yml"
-    inv.write_text(inventory(work, location))
-    play = tmp_path / "play.yml"
-    play.write_text(PLAY)
-
-    def run(check=False, extra_vars=None):
-        result = run_playbook(str(play), inventory=str(inv), check=check, extra_vars=extra_vars)
-        assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-2000:]
-        return result
-
-    ca_dir = os.path.join(work, "ca-on-node" if location == "node" else "ca-on-controller")
-
-    # check mode on new nodes: predicts changes, writes no key anywhere
-    checked = run(check=True)
-    assert all(checked.stats(n)["changed"] > 0 for n in NODES)
-    assert not [f for f in files(work) if f.endswith((".key", "key.pem", ".pem"))
-                and not f.startswith("controller/")], files(work)
-
-    first = run()
-    assert all(first.stats(n)["changed"] > 0 for n in NODES)
+def check_first_run(work, ca_dir):
+    """What the first run leaves in one cluster's WORK: returns (CA certificate, node -> serial)."""
     # the CA key and certificate in the CA directory only, root-only
     assert mode(ca_dir) == 0o700 and mode(os.path.join(ca_dir, "ca.key")) == 0o600
     keys = [f for f in files(work) if f.endswith((".key", "key.pem"))]
@@ -135,30 +123,70 @@ def test_generated_ca_survives_a_fresh_controller(tmp_path, location):
     admin = cert(os.path.join(work, "controller", "admin.pem"))
     admin.verify_directly_issued_by(ca)
     assert admin.subject.rfc4514_string() == "CN=admin"
+    return ca, issued
+
+
+def test_generated_ca_survives_a_fresh_controller(tmp_path):
+    root = str(tmp_path / "work")
+    inv = tmp_path / "inventory.yml"
+    inv.write_text(inventory(root))
+    play = tmp_path / "play.yml"
+    play.write_text("".join(PLAY % (location, location) for location in LOCATIONS))
+    hosts = ["%s-%s" % (location, node) for location in LOCATIONS for node in NODES]
+
+    def run(check=False, extra_vars=None, limit=None):
+        result = run_playbook(str(play), inventory=str(inv), check=check, extra_vars=extra_vars, limit=limit)
+        assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-2000:]
+        return result
+
+    def work(location):
+        return os.path.join(root, location)
+
+    def ca_dir(location):
+        return os.path.join(work(location), "ca-on-node" if location == "node" else "ca-on-controller")
+
+    # check mode on new nodes: predicts changes, writes no key anywhere
+    checked = run(check=True)
+    assert all(checked.stats(h)["changed"] > 0 for h in hosts)
+    for location in LOCATIONS:
+        assert not [f for f in files(work(location)) if f.endswith((".key", "key.pem", ".pem"))
+                    and not f.startswith("controller/")], (location, files(work(location)))
+
+    first = run()
+    assert all(first.stats(h)["changed"] > 0 for h in hosts)
+    cas, issued = {}, {}
+    for location in LOCATIONS:
+        cas[location], issued[location] = check_first_run(work(location), ca_dir(location))
+    assert cas["node"].serial_number != cas["controller"].serial_number
 
     # a fresh controller (as an AWX job): nothing changes, nothing is issued again
-    for name in os.listdir(os.path.join(work, "controller")):
-        os.remove(os.path.join(work, "controller", name))
-    os.rmdir(os.path.join(work, "controller"))
+    for location in LOCATIONS:
+        controller = os.path.join(work(location), "controller")
+        for name in os.listdir(controller):
+            os.remove(os.path.join(controller, name))
+        os.rmdir(controller)
     again = run()
-    assert [again.stats(n)["changed"] for n in NODES] == [0, 0]
-    assert cert(os.path.join(ca_dir, "ca.pem")).serial_number == ca.serial_number
-    assert {n: cert(os.path.join(work, n, "tls", "node.parts", "1-cert.pem")).serial_number for n in NODES} == issued
-    assert os.path.exists(os.path.join(work, "controller", "admin.pem"))
+    assert [again.stats(h)["changed"] for h in hosts] == [0] * len(hosts)
+    for location in LOCATIONS:
+        assert cert(os.path.join(ca_dir(location), "ca.pem")).serial_number == cas[location].serial_number
+        assert {n: cert(os.path.join(work(location), n, "tls", "node.parts", "1-cert.pem")).serial_number
+                for n in NODES} == issued[location]
+        assert os.path.exists(os.path.join(work(location), "controller", "admin.pem"))
 
     # check mode on the converged nodes
-    assert [run(check=True).stats(n)["changed"] for n in NODES] == [0, 0]
+    checked = run(check=True)
+    assert [checked.stats(h)["changed"] for h in hosts] == [0] * len(hosts)
 
     # renewal: new serials, same keys, same CA (with the CA on a node, molecule `site` renews a
     # live cluster under load)
-    if location == "node":
-        return
-    renewed = run(extra_vars={"kafka_broker_tls_renew": True})
-    assert all(renewed.stats(n)["changed"] > 0 for n in NODES)
+    renewed = run(extra_vars={"kafka_broker_tls_renew": True}, limit="controller")
+    assert all(renewed.stats("controller-" + n)["changed"] > 0 for n in NODES)
+    assert not any(renewed.stats("node-" + n) for n in NODES)
     for node in NODES:
-        new = cert(os.path.join(work, node, "tls", "node.parts", "1-cert.pem"))
-        new.verify_directly_issued_by(ca)
-        assert new.serial_number != issued[node]
-        with open(os.path.join(work, node, "tls", "node.parts", "2-key.pem"), "rb") as handle:
+        tls = os.path.join(work("controller"), node, "tls")
+        new = cert(os.path.join(tls, "node.parts", "1-cert.pem"))
+        new.verify_directly_issued_by(cas["controller"])
+        assert new.serial_number != issued["controller"][node]
+        with open(os.path.join(tls, "node.parts", "2-key.pem"), "rb") as handle:
             key = serialization.load_pem_private_key(handle.read(), password=None)
         assert public_pem(new.public_key()) == public_pem(key.public_key())
