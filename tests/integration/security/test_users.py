@@ -139,11 +139,12 @@ def test_wrong_password_fails_clearly_in_every_module(secure):
     wrong = "wrong-" + uuid.uuid4().hex
     for module in MODULES:
         started = time.time()
-        args = dict(MINIMAL_ARGS[module], request_timeout_ms=15000)
+        args = dict(MINIMAL_ARGS[module], request_timeout_ms=30000)
         result = run(module, secure, args, conn=secure.module_args("admin", wrong), verbosity=3)
         elapsed = time.time() - started
         assert result.get("failed") is True, module
         assert auth_refused(secure.sasl_bootstrap_servers, "admin").fullmatch(result["msg"]), \
             (module, result["msg"])
-        assert elapsed < 90, (module, elapsed)
+        # the refused login ends the task: the client does not retry it until request_timeout_ms
+        assert elapsed < 20, (module, elapsed)
         assert_no_secret(result, wrong, "never-used-secret")

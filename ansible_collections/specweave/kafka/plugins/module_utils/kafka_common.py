@@ -13,7 +13,9 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import logging
+import re
 import threading
+import time
 import traceback
 
 from ansible.module_utils.basic import env_fallback, missing_required_lib
@@ -50,6 +52,8 @@ except ImportError:  # older kafka-python layouts
 # Extra time on top of request_timeout_ms before the connection watchdog gives up. kafka-python
 # bounds the bootstrap loop but not a single TLS/SASL handshake that the peer never answers.
 CONNECT_GRACE_SECONDS = 5.0
+# how often the connection watchdog looks at the client's warnings for a refused handshake or login
+CONNECT_POLL_SECONDS = 0.05
 
 SECURITY_PROTOCOLS = ["PLAINTEXT", "SSL", "SASL_PLAINTEXT", "SASL_SSL"]
 SASL_MECHANISMS = ["PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512", "OAUTHBEARER", "AWS_MSK_IAM"]
@@ -349,6 +353,7 @@ def is_retriable(exc, details=None):
 
 
 _NOISE = kafka_wire.LOG_NOISE
+_ABORT = re.compile(r"^<[^>]*>: Abort \((.*)\)$")
 _BACKOFF = kafka_wire.LOG_BACKOFF
 
 
@@ -359,6 +364,7 @@ class _RecentWarnings(logging.Handler):
         logging.Handler.__init__(self, logging.WARNING)
         self.size = size
         self.messages = []
+        self.disconnects = 0  # connection attempts that failed with LOG_SOCKET_DISCONNECTED
 
     def emit(self, record):
         try:
@@ -368,6 +374,9 @@ class _RecentWarnings(logging.Handler):
         if any(noise in message for noise in _NOISE):
             return
         message = _BACKOFF.sub("", message)
+        if kafka_wire.LOG_SOCKET_DISCONNECTED in message and "failed: " in message:
+            # one line per failed attempt ("... connection to X failed: ... socket disconnected")
+            self.disconnects += 1
         if message in self.messages:
             self.messages.remove(message)
         self.messages.append(message)
@@ -437,7 +446,18 @@ class KafkaConnection(Connection):
         worker = threading.Thread(target=connect, name="specweave-kafka-connect")
         worker.daemon = True
         worker.start()
-        worker.join(self.connect_timeout)
+        deadline = time.monotonic() + self.connect_timeout
+        while worker.is_alive() and time.monotonic() < deadline:
+            worker.join(CONNECT_POLL_SECONDS)
+            refusal = self._refusal()
+            if refusal is not None and worker.is_alive():
+                # kafka-python would retry the same certificates or credentials until the timeout
+                failure = ModuleFailure(describe_error(
+                    kafka_errors.KafkaTimeoutError("refused, not retried"), self.servers,
+                    "connecting",
+                    details=[refusal], client_cert=self.params.get("ssl_certfile")))
+                failure.retriable = False
+                raise failure
         if worker.is_alive():
             raise ModuleFailure(self._hang_message())
         if "error" in outcome:
@@ -456,6 +476,21 @@ class KafkaConnection(Connection):
             raise failure
         self.admin = outcome["admin"]
         return self.admin
+
+    def _refusal(self):
+        """Why the broker refused the TLS handshake or the SASL login, from the client's warnings;
+        None while nothing says so. OpenSSL's or the broker's own refusal counts at once; kafka-python 3.0.x loses it when the
+        broker closes the connection right after sending it, so on a SASL connection a second
+        such disconnect counts too (one may be a broker going away)."""
+        for message in reversed(self.warnings.messages):
+            if any(marker in message.lower() for marker in kafka_wire.LOG_AUTH_REFUSED_MARKERS
+                   + kafka_wire.LOG_TLS_REFUSED_MARKERS):
+                # the transport's "<KafkaSSLTransport ...>: Abort (<error>)": the error alone
+                aborted = _ABORT.match(message)
+                return aborted.group(1) if aborted else message
+        if self.params.get("sasl_mechanism") and self.warnings.disconnects >= 2:
+            return "the broker closed the connection during SASL authentication"
+        return None
 
     def _hang_message(self):
         detail = " Last error: %s." % self.warnings.messages[-1] if self.warnings.messages else ""

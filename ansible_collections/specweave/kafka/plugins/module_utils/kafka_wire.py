@@ -41,6 +41,15 @@ CREATE_TOPICS_MAX_VERSION = 4
 # words of its log lines and exception texts that identify the kind of failure,
 LOG_TLS_MARKERS = ("ssl", "certificate", "handshake", "tls", "wrong version number")
 LOG_AUTH_MARKERS = ("authenticat", "sasl", "invalid credentials", "invalid username or password")
+# the broker's own refusal of a SASL login (not a retry or a lost connection): asking again with the
+# same credentials gets the same answer, so the modules stop waiting as soon as one is logged
+LOG_AUTH_REFUSED_MARKERS = ("saslauthenticationfailederror", "invalid credentials",
+                            "invalid username or password")
+# OpenSSL's refusals of a handshake (the peer's certificate or ours, or no TLS at all on the port):
+# the same on every attempt, so they end the wait the same way
+LOG_TLS_REFUSED_MARKERS = ("certificate_verify_failed", "alert_certificate_unknown",
+                           "alert_bad_certificate", "alert_unknown_ca", "certificate_required",
+                           "wrong_version_number")
 # (a KRaft controller listener answers ApiVersions but not Metadata)
 LOG_NOT_BROKER_MARKERS = ("does not support the 'metadatarequest'",)
 # log lines that carry no cause (retries, the final timeout, event loop notes),

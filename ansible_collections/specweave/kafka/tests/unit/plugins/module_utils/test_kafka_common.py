@@ -6,10 +6,13 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import logging
+
 import pytest
 
 from kafka import errors as kafka_errors
 
+from ansible_collections.specweave.kafka.plugins.module_utils import kafka_common
 from ansible_collections.specweave.kafka.plugins.module_utils.kafka_common import (
     _RecentWarnings, client_config, describe_error, is_retriable, kafka_common_argument_spec,
     split_servers,
@@ -290,3 +293,43 @@ def test_recent_warnings_keep_causes_not_retry_noise():
 ])
 def test_is_retriable(exc, details, retriable):
     assert is_retriable(exc, details) is retriable
+
+
+def _connection_with_warnings(messages, sasl=True):
+    conn = kafka_common.KafkaConnection()
+    conn.params = {"sasl_mechanism": "SCRAM-SHA-512"} if sasl else {}
+    for message in messages:
+        conn.warnings.emit(logging.LogRecord("kafka", logging.WARNING, __file__, 1, message, None, None))
+    return conn
+
+
+REFUSED_LOGIN = ("[Error 58] SaslAuthenticationFailedError: Authentication failed during "
+                 "authentication due to invalid credentials with SASL mechanism SCRAM-SHA-512")
+
+
+@pytest.mark.parametrize("messages, sasl, expected", [
+    # the broker's refusal, as the transport logs it: the error alone
+    (["<KafkaSSLTransport [127.0.0.1:9093<-40000]>: Abort (%s)" % REFUSED_LOGIN], True,
+     REFUSED_LOGIN),
+    (["Bootstrap connection to bootstrap-0 failed: %s (backoff 0.94 secs)" % REFUSED_LOGIN], True,
+     "Bootstrap connection to bootstrap-0 failed: %s" % REFUSED_LOGIN),
+    # OpenSSL's refusal of the broker's certificate
+    (["Bootstrap connection to bootstrap-0 failed: [SSL: CERTIFICATE_VERIFY_FAILED] certificate "
+      "verify failed: unable to get local issuer certificate (_ssl.c:1006)"], False,
+     "Bootstrap connection to bootstrap-0 failed: [SSL: CERTIFICATE_VERIFY_FAILED] certificate "
+     "verify failed: unable to get local issuer certificate (_ssl.c:1006)"),
+    # a refused login whose error kafka-python lost: a second such attempt decides
+    (["Bootstrap connection to bootstrap-0 failed: KafkaConnectionError: socket disconnected"],
+     True, None),
+    (["Bootstrap connection to bootstrap-0 failed: KafkaConnectionError: socket disconnected",
+      "<KafkaSSLTransport [127.0.0.1:9093<-40001]>: socket disconnected",
+      "Bootstrap connection to bootstrap-0 failed: KafkaConnectionError: socket disconnected"],
+     True, "the broker closed the connection during SASL authentication"),
+    # without SASL a disconnect is no login refusal; a refused connection is retried
+    (["Bootstrap connection to bootstrap-0 failed: KafkaConnectionError: socket disconnected"] * 2,
+     False, None),
+    (["Bootstrap connection to bootstrap-0 failed: KafkaConnectionError: 111 ECONNREFUSED"], True,
+     None),
+])
+def test_refusal_ends_the_wait_only_when_retrying_cannot_help(messages, sasl, expected):
+    assert _connection_with_warnings(messages, sasl)._refusal() == expected
