@@ -10,7 +10,7 @@ export ANSIBLE_COLLECTIONS_SCAN_SYS_PATH := true
 export PATH := $(BIN):$(PATH)
 PYTEST_ARGS ?=
 
-.PHONY: setup prefetch dev dev-down test sanity lint units integration integration-core integration-services integration-platforms compat molecule build docs ee core-matrix bench clean
+.PHONY: setup prefetch dev dev-down test sanity lint units integration integration-core integration-services integration-dev-cluster integration-platforms compat molecule build docs ee core-matrix bench clean
 
 PREFLIGHT ?= test
 setup:
@@ -43,18 +43,21 @@ INTEGRATION_TESTS ?= tests/integration
 integration: setup
 	SPECWEAVE_STRICT_RUN=1 $(BIN)/python -m pytest $(INTEGRATION_TESTS) -p no:cacheprovider -ra --durations=25 $(PYTEST_ARGS)
 
-# make test runs the integration tests in three parts, each in a lane of its own (scripts/test.sh):
-# the areas of other services (n8n, Schema Registry, the AWX credential types, which use both, and
-# the Confluent Cloud fake), the platforms' areas (the dev cluster deployed by the kafka_broker role
-# with its monitoring, and the cloud and Kubernetes control planes: MSK on moto, Event Hubs on its
+# make test runs the integration tests in four parts, spread over its lanes (scripts/test.sh): the
+# areas of other services (n8n, Schema Registry, the AWX credential types, which use both, and the
+# Confluent Cloud fake), the dev cluster deployed by the kafka_broker role with its monitoring (and
+# the role's TLS CA), the cloud and Kubernetes control planes (MSK on moto, Event Hubs on its
 # contract fake, Strimzi on a real kube-apiserver), and everything else (a new area lands there).
 SERVICE_AREAS := tests/integration/n8n tests/integration/schema_registry tests/integration/awx tests/integration/confluent_cloud
-PLATFORM_AREAS := tests/integration/kafka_broker tests/integration/msk tests/integration/event_hubs tests/integration/strimzi
+DEV_CLUSTER_AREAS := tests/integration/kafka_broker
+PLATFORM_AREAS := tests/integration/msk tests/integration/event_hubs tests/integration/strimzi
 integration-services: INTEGRATION_TESTS = $(SERVICE_AREAS)
 integration-services: integration
+integration-dev-cluster: INTEGRATION_TESTS = $(wildcard $(DEV_CLUSTER_AREAS))
+integration-dev-cluster: integration
 integration-platforms: INTEGRATION_TESTS = $(wildcard $(PLATFORM_AREAS))
 integration-platforms: integration
-integration-core: PYTEST_ARGS += $(addprefix --ignore=,$(SERVICE_AREAS) $(PLATFORM_AREAS))
+integration-core: PYTEST_ARGS += $(addprefix --ignore=,$(SERVICE_AREAS) $(DEV_CLUSTER_AREAS) $(PLATFORM_AREAS))
 integration-core: integration
 
 compat: setup

@@ -7,9 +7,10 @@
 #        scripts/test.sh STAGE ...    only those stages, one after the other, in that order
 #
 # The three lanes: `sanity lint units integration-core`, `molecule compat core-matrix build docs
-# ee` and `integration-services integration-platforms` (the integration tests split in three: n8n,
-# Schema Registry, AWX and Confluent Cloud; the platforms: the dev cluster deployed by the role,
-# MSK, Event Hubs, Strimzi; every other area). Their stages share nothing (the test beds bind
+# ee integration-platforms` and `integration-services integration-dev-cluster` (the integration
+# tests split in four: n8n, Schema Registry, AWX and Confluent Cloud; the dev cluster deployed by
+# the role; MSK, Event Hubs, Strimzi; every other area), each lane about as long as the others in
+# wall-clock time (measured: the stage times below). Their stages share nothing (the test beds bind
 # 127.0.0.1 on free ports, molecule's nodes 127.0.0.11-13) and much of each is spent waiting on
 # servers (JVM and Node start-up, KRaft elections, health polls, alert timers), so on two cores
 # they finish well before the same stages in fewer lanes.
@@ -65,12 +66,13 @@ else
       run_lane sanity lint units integration-core &
       pids+=($!)
       if [ "$lanes" = 2 ]; then
-        run_lane molecule compat core-matrix build docs ee integration-services integration-platforms &
+        run_lane molecule compat core-matrix build docs ee integration-platforms integration-services \
+          integration-dev-cluster &
         pids+=($!)
       else
-        run_lane molecule compat core-matrix build docs ee &
+        run_lane molecule compat core-matrix build docs ee integration-platforms &
         pids+=($!)
-        run_lane integration-services integration-platforms &
+        run_lane integration-services integration-dev-cluster &
         pids+=($!)
       fi
       for pid in "${pids[@]}"; do
