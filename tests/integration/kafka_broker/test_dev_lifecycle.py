@@ -22,7 +22,8 @@ NODES = ["kafka-dev-1", "kafka-dev-2", "kafka-dev-3"]
 
 
 def tool(main_class, *args):
-    cmd = ["java", "-Xmx256m", "-cp", os.path.join(kafka_libs(), "*"), main_class] + list(args)
+    cmd = ["java", "-Xmx256m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-cp", os.path.join(kafka_libs(), "*"),
+           main_class] + list(args)
     return subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, timeout=120)
 
 
