@@ -39,7 +39,7 @@ run_stage() {
     result=FAILED
   fi
   cpu=$(sed -n "s/^\[$stage\] cpu-time: .* s wall, \([0-9.]*\) s CPU.*/\1/p" "$logs/$stage.log" | tail -n 1)
-  printf '%-20s %5d s  %-6s %s\n' "$stage" $(( $(date +%s) - start )) "$result" \
+  printf '%-24s %5d s  %-6s %s\n' "$stage" $(( $(date +%s) - start )) "$result" \
     "${cpu:+($cpu s CPU)}" >> "$logs/times"
   [ $result = ok ]
 }
@@ -95,6 +95,6 @@ for log in "$logs"/*.log; do
 done
 echo "==> stage times"
 sed 's/^/  /' "$logs/times"
-printf '  %-20s %5d s  (wall clock)\n' total $(( $(date +%s) - total_start ))
+printf '  %-24s %5d s  (wall clock)\n' total $(( $(date +%s) - total_start ))
 if [ $status -eq 0 ]; then echo "make test: all stages passed"; else echo "make test: FAILED"; fi
 exit $status
