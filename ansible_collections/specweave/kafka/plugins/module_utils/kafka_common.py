@@ -479,9 +479,10 @@ class KafkaConnection(Connection):
 
     def _refusal(self):
         """Why the broker refused the TLS handshake or the SASL login, from the client's warnings;
-        None while nothing says so. OpenSSL's or the broker's own refusal counts at once; kafka-python 3.0.x loses it when the
-        broker closes the connection right after sending it, so on a SASL connection a second
-        such disconnect counts too (one may be a broker going away)."""
+        None while nothing says so. OpenSSL's or the broker's own refusal counts at once;
+        kafka-python 3.0.x loses the broker's when the broker closes the connection right after
+        sending it, so on a SASL connection a second such disconnect counts too (one may be a
+        broker going away)."""
         for message in reversed(self.warnings.messages):
             if any(marker in message.lower() for marker in kafka_wire.LOG_AUTH_REFUSED_MARKERS
                    + kafka_wire.LOG_TLS_REFUSED_MARKERS):
